@@ -1,0 +1,1 @@
+"""The Django project and the content domain (pages, snippets, blocks, events, API)."""

@@ -1,0 +1,152 @@
+"""StreamField blocks for article bodies.
+
+Each block shapes its own API value (``get_api_representation``), so the headless API and the
+event payloads describe a block the same way wherever it appears. No block fetches anything
+from the network: the video block derives its embed from the URL (``cms.video_urls``) instead
+of asking an oEmbed provider.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from .video_urls import UnknownVideoURL, parse_video_url
+
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Rubrik"), max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Nivå")
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Rubrik")
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Bild"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+    alt_text = blocks.CharBlock(
+        required=False,
+        max_length=250,
+        label=_("Alternativtext"),
+        help_text=_("Beskriv bilden för den som inte ser den. Lämna tomt för bildens egen."),
+    )
+
+    class Meta:
+        icon = "image"
+        label = _("Bild")
+
+    def get_api_representation(self, value, context=None):
+        image = value.get("image")
+        return {
+            "image": image.pk if image else None,
+            "caption": value.get("caption", ""),
+            "alt_text": value.get("alt_text") or (image.default_alt_text if image else ""),
+        }
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("Citat"))
+    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Källa"))
+
+    class Meta:
+        icon = "openquote"
+        label = _("Citat")
+
+
+class VideoURLBlock(blocks.URLBlock):
+    """A YouTube, Vimeo or PeerTube URL, recognised offline."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            try:
+                parse_video_url(value)
+            except UnknownVideoURL as exc:
+                raise ValidationError(str(exc)) from exc
+        return value
+
+
+class VideoEmbedBlock(blocks.StructBlock):
+    url = VideoURLBlock(label=_("Videoadress"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+
+    class Meta:
+        icon = "media"
+        label = _("Inbäddad video")
+
+    def get_api_representation(self, value, context=None):
+        ref = parse_video_url(value["url"])
+        return {
+            "url": value["url"],
+            "provider": ref.provider,
+            "video_id": ref.video_id,
+            "embed_url": ref.embed_url,
+            "thumbnail_url": ref.thumbnail_url,
+            "caption": value.get("caption", ""),
+        }
+
+
+class DocumentListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=200, label=_("Rubrik"))
+    documents = blocks.ListBlock(DocumentChooserBlock(), label=_("Dokument"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Dokumentlista")
+
+
+class CallToActionBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=200, label=_("Rubrik"))
+    text = blocks.TextBlock(required=False, label=_("Text"))
+    button_label = blocks.CharBlock(max_length=60, label=_("Knapptext"))
+    page = blocks.PageChooserBlock(required=False, label=_("Sida"))
+    url = blocks.URLBlock(required=False, label=_("Extern adress"))
+
+    class Meta:
+        icon = "pick"
+        label = _("Uppmaning")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": ValidationError(_("Välj antingen en sida eller en adress."))}
+            )
+        return value
+
+
+class ContactCardBlock(blocks.StructBlock):
+    person = SnippetChooserBlock("cms.Person", label=_("Person"))
+    note = blocks.CharBlock(required=False, max_length=200, label=_("Kommentar"))
+
+    class Meta:
+        icon = "user"
+        label = _("Kontaktkort")
+
+    def get_api_representation(self, value, context=None):
+        person = value.get("person")
+        return {
+            "person": person.api_summary() if person else None,
+            "note": value.get("note", ""),
+        }
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"), icon="pilcrow")
+    image = ImageBlock()
+    quote = QuoteBlock()
+    video = VideoEmbedBlock()
+    documents = DocumentListBlock()
+    call_to_action = CallToActionBlock()
+    contact = ContactCardBlock()

@@ -1,0 +1,41 @@
+"""Kanal's content model, one module per page type.
+
+Import rule: other modules import models from ``cms.models``, never from the submodules, so
+the package can be reorganised without touching callers. Submodules may import each other
+only through string references ("cms.ProgramPage") to avoid cycles.
+"""
+
+from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
+from .base import KanalPage
+from .home import HomePage
+from .programs import (
+    ProgramContact,
+    ProgramIndexPage,
+    ProgramMaterial,
+    ProgramMeeting,
+    ProgramPage,
+    ProgramPageTag,
+    ProgramRelatedPage,
+)
+from .snippets import OrganisationUnit, Person
+from .videos import VideoIndexPage, VideoPage, VideoPageTag
+
+__all__ = [
+    "ArticleIndexPage",
+    "ArticlePage",
+    "ArticlePageTag",
+    "HomePage",
+    "KanalPage",
+    "OrganisationUnit",
+    "Person",
+    "ProgramContact",
+    "ProgramIndexPage",
+    "ProgramMaterial",
+    "ProgramMeeting",
+    "ProgramPage",
+    "ProgramPageTag",
+    "ProgramRelatedPage",
+    "VideoIndexPage",
+    "VideoPage",
+    "VideoPageTag",
+]

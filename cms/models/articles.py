@@ -1,0 +1,101 @@
+"""Articles: news, reports and blog posts, written here or imported by syndication."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import ArticleBodyBlock
+from .base import KanalPage
+from .home import IndexPage
+
+
+class ArticleIndexPage(IndexPage):
+    subpage_types = ["cms.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("artikelarkiv")
+        verbose_name_plural = _("artikelarkiv")
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class OriginMixin(models.Model):
+    """Where an imported page came from. Written only by syndication; read-only for editors."""
+
+    origin_source = models.CharField(_("källa"), max_length=255, blank=True)
+    origin_url = models.URLField(_("originaladress"), max_length=2000, blank=True)
+
+    origin_panel = MultiFieldPanel(
+        [FieldPanel("origin_source", read_only=True), FieldPanel("origin_url", read_only=True)],
+        heading=_("Ursprung (importerat innehåll)"),
+        classname="collapsed",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.origin_url)
+
+
+class ArticlePage(OriginMixin, KanalPage):
+    intro = models.TextField(_("ingress"), max_length=600, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("brödtext"))
+    author = models.ForeignKey(
+        "cms.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("författare"),
+    )
+    author_name = models.CharField(
+        _("författarnamn"),
+        max_length=200,
+        blank=True,
+        help_text=_("Används när författaren inte finns som person (t.ex. importerade inlägg)."),
+    )
+    publication_date = models.DateTimeField(_("publiceringsdatum"), default=timezone.now)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("taggar"))
+
+    parent_page_types = ["cms.ArticleIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("author"), FieldPanel("author_name"), FieldPanel("publication_date")],
+            heading=_("Byline"),
+        ),
+        *KanalPage.taxonomy_panels,
+        KanalPage.review_panel,
+        OriginMixin.origin_panel,
+    ]
+    search_fields = [
+        *KanalPage.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("publication_date"),
+        index.FilterField("origin_url"),
+    ]
+
+    class Meta:
+        verbose_name = _("artikel")
+        verbose_name_plural = _("artiklar")
+        ordering = ["-publication_date"]

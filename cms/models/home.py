@@ -1,0 +1,56 @@
+"""The home page and the three index pages under it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from ..blocks import RICH_TEXT_FEATURES
+
+
+class HomePage(Page):
+    intro = models.TextField(_("ingress"), blank=True)
+    body = RichTextField(_("text"), blank=True, features=RICH_TEXT_FEATURES)
+    organisation_unit = models.ForeignKey(
+        "cms.OrganisationUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisationsenhet"),
+        help_text=_("Visas som avsändare med adress och öppettider."),
+    )
+
+    template = "cms/page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.ArticleIndexPage", "cms.VideoIndexPage", "cms.ProgramIndexPage"]
+    max_count_per_parent = 1
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("organisation_unit"),
+    ]
+
+    class Meta:
+        verbose_name = _("startsida")
+        verbose_name_plural = _("startsidor")
+
+
+class IndexPage(Page):
+    """Abstract base of the index pages: an introduction and a list of children."""
+
+    intro = models.TextField(_("ingress"), blank=True)
+
+    parent_page_types = ["cms.HomePage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        abstract = True
+
+    def get_template(self, request, *args, **kwargs):
+        # One generic template: Kanal is headless and this view exists for preview only.
+        return "cms/page.html"

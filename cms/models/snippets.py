@@ -1,0 +1,100 @@
+"""Snippets: people (contact persons, authors) and organisation units."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import PreviewableMixin
+from wagtail.search import index
+
+
+class OrganisationUnit(index.Indexed, models.Model):
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    visiting_address = models.TextField(_("besöksadress"), blank=True)
+    postal_address = models.TextField(_("postadress"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    opening_hours = models.TextField(
+        _("öppettider"), blank=True, help_text=_("En rad per dag eller period.")
+    )
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldPanel("visiting_address"), FieldPanel("postal_address")],
+            heading=_("Adresser"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("opening_hours")],
+            heading=_("Kontakt"),
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisationsenhet")
+        verbose_name_plural = _("organisationsenheter")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(PreviewableMixin, index.Indexed, models.Model):
+    name = models.CharField(_("namn"), max_length=200)
+    role = models.CharField(_("roll"), max_length=200, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("foto"),
+    )
+    organisation_unit = models.ForeignKey(
+        OrganisationUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("organisationsenhet"),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("email"),
+        FieldPanel("phone"),
+        FieldPanel("photo"),
+        FieldPanel("organisation_unit"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("role"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "cms/person_preview.html"
+
+    def api_summary(self) -> dict:
+        """The person as embedded in other objects' API output (contact cards, contacts)."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "role": self.role,
+            "email": self.email,
+            "phone": self.phone,
+            "photo": self.photo_id,
+        }

@@ -1,0 +1,119 @@
+"""Videos: a film hosted on YouTube, Vimeo or a PeerTube instance, with its transcript."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..video_urls import PROVIDERS, UnknownVideoURL, parse_video_url
+from .articles import OriginMixin
+from .base import KanalPage
+from .home import IndexPage
+
+
+class VideoIndexPage(IndexPage):
+    subpage_types = ["cms.VideoPage"]
+
+    class Meta:
+        verbose_name = _("videoarkiv")
+        verbose_name_plural = _("videoarkiv")
+
+
+class VideoPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cms.VideoPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class VideoPage(OriginMixin, KanalPage):
+    video_url = models.URLField(
+        _("videoadress"),
+        max_length=500,
+        help_text=_("Länk till videon på YouTube, Vimeo eller en PeerTube-instans."),
+    )
+    # Derived from video_url in clean()/save(), never typed by editors.
+    provider = models.CharField(_("tjänst"), max_length=20, choices=PROVIDERS, editable=False)
+    video_id = models.CharField(_("video-id"), max_length=100, editable=False)
+    embed_url = models.URLField(_("inbäddningsadress"), max_length=500, editable=False)
+    thumbnail_url = models.URLField(_("miniatyrbild"), max_length=500, blank=True, editable=False)
+
+    poster_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("affischbild"),
+    )
+    duration = models.DurationField(
+        _("längd"), null=True, blank=True, help_text=_("Till exempel 00:12:30.")
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+    transcript = models.TextField(
+        _("transkription"),
+        blank=True,
+        help_text=_("Allt som sägs i filmen, för den som inte kan lyssna."),
+    )
+    related_program = models.ForeignKey(
+        "cms.ProgramPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="videos",
+        verbose_name=_("hör till program"),
+    )
+    publication_date = models.DateTimeField(_("publiceringsdatum"), null=True, blank=True)
+    tags = ClusterTaggableManager(through=VideoPageTag, blank=True, verbose_name=_("taggar"))
+
+    parent_page_types = ["cms.VideoIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("video_url"), FieldPanel("poster_image"), FieldPanel("duration")],
+            heading=_("Video"),
+        ),
+        FieldPanel("description"),
+        FieldPanel("transcript"),
+        PageChooserPanel("related_program", "cms.ProgramPage"),
+        FieldPanel("publication_date"),
+        *KanalPage.taxonomy_panels,
+        KanalPage.review_panel,
+        OriginMixin.origin_panel,
+    ]
+    search_fields = [
+        *KanalPage.search_fields,
+        index.SearchField("description"),
+        index.SearchField("transcript"),
+        index.FilterField("provider"),
+    ]
+
+    class Meta:
+        verbose_name = _("video")
+        verbose_name_plural = _("videor")
+
+    def clean(self):
+        super().clean()
+        try:
+            self._derive_video_fields()
+        except UnknownVideoURL as exc:
+            raise ValidationError({"video_url": str(exc)}) from exc
+
+    def save(self, *args, **kwargs):
+        self._derive_video_fields()
+        super().save(*args, **kwargs)
+
+    def _derive_video_fields(self) -> None:
+        ref = parse_video_url(self.video_url)
+        self.provider = ref.provider
+        self.video_id = ref.video_id
+        self.embed_url = ref.embed_url
+        self.thumbnail_url = ref.thumbnail_url
