@@ -59,6 +59,9 @@ class EventQuerySet(models.QuerySet):
         """Events whose fan-out to deliveries has not been recorded yet (see ``dispatched_at``)."""
         return self.filter(dispatched_at__isnull=True).order_by("sequence")
 
+    def mark_dispatched(self, when) -> int:
+        return self.filter(dispatched_at__isnull=True).update(dispatched_at=when)
+
 
 class Event(models.Model):
     id = models.CharField(primary_key=True, max_length=40, default=new_event_id, editable=False)
