@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
+
+
+def _fresh_connection() -> None:
+    """Like Django at the start of a request: drop a connection the server has closed (after a
+    database restart) so a long-lived worker reconnects instead of failing every task."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 @task()
@@ -16,6 +23,7 @@ def dispatch(event_id: str) -> int:
     """Fan one event out into deliveries (idempotent)."""
     from .dispatch import dispatch_event
 
+    _fresh_connection()
     return len(dispatch_event(event_id))
 
 
@@ -24,6 +32,7 @@ def deliver(delivery_id: int) -> str:
     """Make one attempt at one delivery, if it is still due and not leased elsewhere."""
     from .webhooks.delivery import attempt
 
+    _fresh_connection()
     status = attempt(delivery_id)
     return str(status) if status else "skipped"
 

@@ -130,7 +130,7 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
     outcome = policy.classify(result.status_code)
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .filter(pk=claim_.delivery_id, lease_token=claim_.token)
             .select_related("endpoint")
             .first()
