@@ -24,7 +24,8 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 FAST_CLOCK = {
     "KANAL_TEST_RETRY_SCHEDULE": ",".join(["1"] * 9),
     "KANAL_TEST_LEASE_SECONDS": "5",
-    "KANAL_TEST_MAX_IN_FLIGHT": "8",
+    "KANAL_TEST_REQUEUE_SECONDS": "15",
+    "KANAL_TEST_MAX_IN_FLIGHT": "16",
 }
 
 requires_postgres = pytest.mark.skipif(
@@ -48,6 +49,8 @@ class FlakyReceiver:
         self.first_seen: dict[str, float] = {}
         self.verifier = standardwebhooks.Webhook(SECRET)
         self.server = LoopbackServer(self._handle)
+        # A worker killed mid-request drops its connection: expected here, not worth a trace.
+        self.server.server.handle_error = lambda request, address: None
 
     def _handle(self, request):
         headers = dict(request.headers)
@@ -93,8 +96,7 @@ def scratch_db():
 def reset(database: ScratchDatabase) -> None:
     database.query(
         "TRUNCATE syndication_delivery, syndication_webhookendpoint_themes, "
-        "syndication_webhookendpoint, django_tasks_db_dbtaskresult, cms_event CASCADE; "
-        "SELECT 1"
+        "syndication_webhookendpoint, django_tasks_database_dbtaskresult, cms_event CASCADE"
     )
 
 
@@ -110,7 +112,7 @@ if not ArticlePage.objects.exists():
         home = root.add_child(instance=HomePage(title="Krasch", slug="krasch"))
         index = home.add_child(instance=ArticleIndexPage(title="Nyheter", slug="nyheter"))
         for i in range(10):
-            index.add_child(instance=ArticlePage(title=f"Sida {i}", slug=f"sida-{i}"))
+            index.add_child(instance=ArticlePage(title="Sida %d" % i, slug="sida-%d" % i))
 WebhookEndpoint.objects.create(name="Mottagare", url={url!r}, secret={secret!r})
 """
 

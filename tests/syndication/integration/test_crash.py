@@ -151,7 +151,7 @@ class TestDatabaseRestart:
                 more.join(timeout=120)
                 while time.monotonic() - started < DEADLINE and not all_delivered(scratch_db):
                     time.sleep(0.5)
-                alive = sum(p.poll() is None for p in cluster.workers.values())
+                alive = cluster.alive_workers()
             finally:
                 cluster.stop()
                 connections.close_all()  # this process's own connections died with the server
