@@ -1,0 +1,93 @@
+"""Real HTTP servers on 127.0.0.1 for tests: no mocked ``requests``.
+
+``LoopbackServer(handler)`` serves on an ephemeral port in a thread; ``handler(request)``
+returns ``(status, headers, body)`` or writes to ``request.wfile`` itself and returns None.
+Every accepted connection is counted, so tests can assert "0 connections made".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections = 0
+        self.requests: list[dict] = []
+        self.lock = threading.Lock()
+
+    def get_request(self):
+        conn = super().get_request()
+        with self.lock:
+            self.connections += 1
+        return conn
+
+
+class LoopbackServer:
+    def __init__(self, handler: Callable):
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.body = self.rfile.read(length) if length else b""
+                with owner.server.lock:
+                    owner.server.requests.append(
+                        {
+                            "method": self.command,
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": self.body,
+                        }
+                    )
+                result = handler(self)
+                if result is None:
+                    return
+                status, headers, body = result
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _handle
+
+        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    @property
+    def connections(self) -> int:
+        return self.server.connections
+
+    @property
+    def requests(self) -> list[dict]:
+        return self.server.requests
+
+    def __enter__(self) -> LoopbackServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

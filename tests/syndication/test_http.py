@@ -1,0 +1,173 @@
+"""The safe client against real loopback servers: guard, redirects, timeouts, size caps."""
+
+import gzip
+import ipaddress
+import time
+
+import pytest
+from django.test import override_settings
+
+from syndication import http
+from tests.support.loopback import LoopbackServer
+
+
+def ok(body=b"hello", status=200, headers=None):
+    return lambda request: (status, headers or {}, body)
+
+
+class TestAddressGuard:
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "240.0.0.1",
+            "::1",
+            "fe80::1",
+            "fc00::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+            "::127.0.0.1",
+        ],
+    )
+    def test_private_and_reserved_addresses_are_not_public(self, address):
+        assert not http.is_public_address(ipaddress.ip_address(address))
+
+    @pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::6810:85e5", "1.1.1.1"])
+    def test_global_unicast_is_public(self, address):
+        assert http.is_public_address(ipaddress.ip_address(address))
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "ftp://example.org/feed",
+            "file:///etc/passwd",
+            "gopher://127.0.0.1/",
+            "http://user:pw@example.org/",
+            "http:///nohost",
+            "http://127.0.0.1/",
+            "http://2130706433/",
+            "http://[::ffff:7f00:1]/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://localhost/",
+        ],
+    )
+    def test_unsafe_urls_are_refused_with_a_reason(self, url):
+        with pytest.raises(http.UnsafeURLError) as excinfo:
+            http.check_url(url)
+        assert str(excinfo.value)
+
+
+@pytest.mark.django_db(transaction=False)
+class TestRequests:
+    def test_loopback_refused_without_allow_list_and_no_connection_made(self, settings):
+        settings.KANAL_ALLOW_PRIVATE_HOSTS = []
+        with LoopbackServer(ok()) as server:
+            with pytest.raises(http.UnsafeURLError):
+                http.get(server.url())
+            assert server.connections == 0
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_allowed_loopback_request_returns_body_status_and_headers(self):
+        with LoopbackServer(ok(b"feed", headers={"ETag": '"v1"'})) as server:
+            response = http.get(server.url("/feed.xml"), headers={"X-Test": "1"})
+        assert (response.status, response.body, response.headers["etag"]) == (200, b"feed", '"v1"')
+        sent = server.requests[0]
+        assert sent["path"] == "/feed.xml"
+        assert sent["headers"]["X-Test"] == "1"
+        assert sent["headers"]["User-Agent"].startswith("Kanal/")
+        assert sent["headers"]["Host"] == f"127.0.0.1:{server.port}"
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.0/8"])
+    def test_post_sends_body(self):
+        with LoopbackServer(ok(b"", status=204)) as server:
+            response = http.post(server.url("/hook"), data=b'{"a":1}')
+        assert response.status == 204
+        assert server.requests[0]["body"] == b'{"a":1}'
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_redirects_are_returned_not_followed_by_default(self):
+        with LoopbackServer(ok(b"", status=302, headers={"Location": "/elsewhere"})) as server:
+            response = http.get(server.url("/"))
+        assert response.status == 302
+        assert len(server.requests) == 1
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_redirects_followed_when_asked_and_capped(self):
+        def handler(request):
+            hop = int(request.path.strip("/") or 0)
+            return 301, {"Location": f"/{hop + 1}"}, b""
+
+        with LoopbackServer(handler) as server:
+            with pytest.raises(http.TooManyRedirects):
+                http.get(server.url("/0"), max_redirects=5)
+        assert len(server.requests) == 6
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["localhost"])
+    @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/", "http://169.254.169.254/"])
+    def test_redirect_to_a_private_address_is_refused_before_connecting(self, target):
+        with LoopbackServer(lambda r: None) as victim:
+            port = victim.port
+
+            def handler(request):
+                return 302, {"Location": target.format(port=port)}, b""
+
+            with LoopbackServer(handler) as server:
+                with pytest.raises(http.UnsafeURLError):
+                    http.get(server.url("/", host="localhost"), max_redirects=5)
+            assert victim.connections == 0
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_gzip_bomb_stops_at_the_decoded_cap(self):
+        bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
+        with LoopbackServer(ok(bomb, headers={"Content-Encoding": "gzip"})) as server:
+            with pytest.raises(http.TooLarge):
+                http.get(server.url(), max_bytes=1024 * 1024)
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_gzip_body_is_decoded(self):
+        payload = gzip.compress(b"<rss/>")
+        with LoopbackServer(ok(payload, headers={"Content-Encoding": "gzip"})) as server:
+            assert http.get(server.url()).body == b"<rss/>"
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_declared_oversize_body_refused(self):
+        with LoopbackServer(ok(b"x" * 2048)) as server:
+            with pytest.raises(http.TooLarge):
+                http.get(server.url(), max_bytes=1024)
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_silent_server_stopped_by_read_timeout(self):
+        def silent(request):
+            time.sleep(3)
+
+        with LoopbackServer(silent) as server:
+            with pytest.raises(http.ReadTimeout):
+                http.get(server.url(), read_timeout=0.3, total_timeout=5)
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_slow_drip_stopped_by_total_timeout(self):
+        def drip(request):
+            request.send_response(200)
+            request.send_header("Content-Length", "1000")
+            request.end_headers()
+            for _ in range(1000):
+                try:
+                    request.wfile.write(b"x")
+                    request.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+        with LoopbackServer(drip) as server:
+            with pytest.raises(http.ReadTimeout):
+                http.get(server.url(), read_timeout=1, total_timeout=0.8)
