@@ -49,9 +49,8 @@ def normalise_url_identity(value: str) -> str:
         return value
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return value
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)]
-    )
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(k, v) for k, v in params if not _TRACKING_PARAMS.match(k)])
     host = parts.netloc.lower()
     for default in (":80", ":443"):
         host = host.removesuffix(default)

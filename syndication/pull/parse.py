@@ -105,7 +105,9 @@ def parse_xml(body: bytes, feed_url: str) -> ParsedFeed:
             f"({clean_text(str(result.get('bozo_exception')), 200)})."
         )
     if len(raw_entries) > MAX_ENTRIES:
-        feed.warnings.append(f"The feed has {len(raw_entries)} entries; the first {MAX_ENTRIES} were read.")
+        feed.warnings.append(
+            f"The feed has {len(raw_entries)} entries; the first {MAX_ENTRIES} were read."
+        )
     for position, raw in enumerate(raw_entries[:MAX_ENTRIES]):
         try:
             feed.entries.append(_entry(raw, position, base, feed_url))
@@ -136,9 +138,8 @@ def _entry(raw, position: int, base: str, feed_url: str) -> ParsedEntry:
             url = clean_url(link_item.get("href"), base)
             if url:
                 length = str(link_item.get("length") or "")
-                enclosures.append(
-                    Enclosure(url, clean_text(link_item.get("type"), 100), int(length) if length.isdigit() else None)
-                )
+                size = int(length) if length.isdigit() else None
+                enclosures.append(Enclosure(url, clean_text(link_item.get("type"), 100), size))
     thumbnail = ""
     for thumb in raw.get("media_thumbnail", []) or []:
         thumbnail = clean_url(thumb.get("url"), base)

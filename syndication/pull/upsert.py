@@ -74,7 +74,7 @@ class ImportContext:
         return None
 
     def themes_for(self, labels: tuple[str, ...]) -> tuple[list[int], list[str]]:
-        """Labels -> (theme ids, leftover tags), through ThemeAlias like ``Theme.objects.resolve``."""
+        """Labels -> (theme ids, other labels as tags), as ``Theme.objects.resolve`` does."""
         if not self.theme_by_label:
             for theme in Theme.objects.only("pk", "name", "slug"):
                 self.theme_by_label.setdefault(normalise_label(theme.name), theme)
@@ -196,8 +196,10 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
         record.url = item.url[:2000]
         record.last_revision_id = revision.pk
         record.save(
-            update_fields=["seen_fingerprints", "fingerprint", "url", "last_revision_id", "updated_at"]
-        )
+            update_fields=[
+                "seen_fingerprints", "fingerprint", "url", "last_revision_id", "updated_at",
+            ]
+        )  # fmt: skip
         _record_imported(context.source, record, page, UPDATED)
     return page, UPDATED
 
