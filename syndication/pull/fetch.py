@@ -16,16 +16,17 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
+
 from syndication import http
 
 ACCEPT = (
     "application/feed+json, application/json;q=0.9, application/atom+xml, application/rss+xml, "
     "application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1"
 )
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 10.0
-TOTAL_TIMEOUT = 20.0
 MAX_REDIRECTS = 5
+# Overridable in settings (tests use short ones): KANAL_PULL_TIMEOUTS = (connect, read, total).
+DEFAULT_TIMEOUTS = (5.0, 10.0, 20.0)
 
 _host_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
 _host_locks_guard = threading.Lock()
@@ -101,15 +102,18 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    connect_timeout, read_timeout, total_timeout = getattr(
+        settings, "KANAL_PULL_TIMEOUTS", DEFAULT_TIMEOUTS
+    )
     with _lock_for(url):
         try:
             response = http.request(
                 "GET",
                 url,
                 headers=headers,
-                connect_timeout=CONNECT_TIMEOUT,
-                read_timeout=READ_TIMEOUT,
-                total_timeout=TOTAL_TIMEOUT,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
+                total_timeout=total_timeout,
                 max_redirects=MAX_REDIRECTS,
             )
         except http.HttpError as exc:

@@ -47,6 +47,7 @@ _ENTITY_TEXT = re.compile(r"<!\s*entity", re.IGNORECASE)
 _XML_DECL = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["'][^>]*\?>""")
 _XML_DECL_ANY = re.compile(r"^<\?xml[^>]*\?>")
 _ENCODING_ATTR = re.compile(r"""(encoding\s*=\s*["'])[A-Za-z0-9._:-]+(["'])""")
+_ASCII_PROBE = bytes(range(0x20, 0x7F)) + b"+ADw-"  # UTF-7 decodes this to "<"
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 # Encodings a feed may use. Anything else (UTF-7, EBCDIC, ...) is decoded as UTF-8 with
@@ -58,6 +59,7 @@ _ALLOWED_ENCODINGS = {
     "cp1257", "koi8-r", "koi8-u", "shift_jis", "euc_jp", "gb2312", "gbk", "gb18030", "big5",
     "euc_kr", "mac-roman",
 }  # fmt: skip
+_ALLOWED_CODECS = {codecs.lookup(name).name for name in _ALLOWED_ENCODINGS}
 
 
 def _codec_name(label: str | None) -> str | None:
@@ -67,7 +69,7 @@ def _codec_name(label: str | None) -> str | None:
         name = codecs.lookup(label.strip().lower()).name
     except LookupError:
         return None
-    return name if name in _ALLOWED_ENCODINGS else None
+    return name if name in _ALLOWED_CODECS else None
 
 
 def _sniff_bom(data: bytes) -> tuple[str | None, int]:
@@ -109,6 +111,20 @@ def _decode(data: bytes, content_type: str) -> tuple[str, str, list[str]]:
     ):
         if label is None:
             continue
+        try:
+            codec = codecs.lookup(label.strip().lower()).name
+        except LookupError:
+            codec = ""
+        if codec and not codec.startswith(("utf-16", "utf-32")):
+            try:
+                ascii_compatible = _ASCII_PROBE.decode(codec) == _ASCII_PROBE.decode("ascii")
+            except (UnicodeError, LookupError):
+                ascii_compatible = False
+            if not ascii_compatible:
+                raise RefusedDocument(
+                    f"The feed declares the encoding {label!r}, which can hide markup from "
+                    "safety checks; Kanal reads UTF-8, UTF-16 and the common 8-bit encodings."
+                )
         encoding = _codec_name(label)
         if encoding and not encoding.startswith(("utf-16", "utf-32")):
             return data.decode(encoding, errors="replace"), encoding, warnings

@@ -137,7 +137,8 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
         raise SkipEntry(f"echo: {url} is one of our own pages")
     html = entry.content or entry.summary
     video_url = _video_url(entry)
-    title = entry.title or html_to_text(html, 80) or ""
+    title = html_to_text(entry.title, MAX_TITLE) if "<" in entry.title else entry.title
+    title = title or html_to_text(html, 80)
     if not title:
         raise SkipEntry("the entry has no title and no text")
     fields = {

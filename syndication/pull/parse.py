@@ -65,14 +65,14 @@ def parse(document: GuardedDocument, feed_url: str) -> ParsedFeed:
 def parse_xml(body: bytes, feed_url: str) -> ParsedFeed:
     # The guard's invariant, restated where it matters: never the libxml2 driver.
     feedparser.api.PREFERRED_XML_PARSERS = SAFE_XML_PARSERS
+    # No Content-Location: feedparser would then "resolve" relative guids into URLs, making
+    # identities depend on where the feed was fetched from. We resolve links ourselves
+    # (against the feed URL) and relative URLs inside content in ``pull.sanitise``.
     result = feedparser.parse(
         io.BytesIO(body),
-        response_headers={
-            "content-location": feed_url,
-            "content-type": "application/xml; charset=utf-8",
-        },
+        response_headers={"content-type": "application/xml; charset=utf-8"},
         sanitize_html=False,
-        resolve_relative_uris=True,
+        resolve_relative_uris=False,
     )
     raw_feed = result.get("feed", {})
     raw_entries = result.get("entries", [])
@@ -82,7 +82,7 @@ def parse_xml(body: bytes, feed_url: str) -> ParsedFeed:
             "The document is not an RSS, Atom or JSON feed"
             + (f" ({clean_text(str(problem), 200)})." if problem else ".")
         )
-    base = clean_url(raw_feed.get("link"), feed_url) or feed_url
+    base = feed_url
     feed = ParsedFeed(
         kind=result.get("version") or "unknown",
         title=clean_text(raw_feed.get("title"), MAX_TITLE),
@@ -150,11 +150,13 @@ def _entry(raw, position: int, base: str, feed_url: str) -> ParsedEntry:
     return ParsedEntry(
         guid=clean_text(raw.get("id"), 1000),
         link=link,
-        title=clean_text(raw.get("title"), MAX_TITLE),
+        title=_plain_title(raw),
         summary=summary[:MAX_CONTENT] if not content else summary[: MAX_SUMMARY * 10],
         content=clean_block(content, MAX_CONTENT),
-        published=struct_time_to_utc(raw.get("published_parsed")),
-        updated=struct_time_to_utc(raw.get("updated_parsed")),
+        # dict.get: FeedParserDict maps a missing updated_parsed to published_parsed (with a
+        # DeprecationWarning); we want the feed's own values.
+        published=struct_time_to_utc(dict.get(raw, "published_parsed")),
+        updated=struct_time_to_utc(dict.get(raw, "updated_parsed")),
         author=clean_text(raw.get("author"), MAX_AUTHOR),
         labels=tuple(labels[:MAX_LABELS]),
         enclosures=tuple(enclosures[:MAX_ENCLOSURES]),
@@ -163,3 +165,15 @@ def _entry(raw, position: int, base: str, feed_url: str) -> ParsedEntry:
         media_description=media_description,
         position=position,
     )
+
+
+def _plain_title(raw) -> str:
+    """Titles are plain text: Atom's ``type="html"`` titles (and stray markup) lose their tags."""
+    from .sanitise import html_to_text
+
+    title = raw.get("title")
+    if not isinstance(title, str):
+        return ""
+    if "<" in title or "&" in title:
+        title = html_to_text(title, MAX_TITLE * 2)
+    return clean_text(title, MAX_TITLE)

@@ -31,6 +31,21 @@ REMOVED_WITH_CONTENT = {
 URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING = re.compile(r"<(/?)h[1]\b", re.IGNORECASE)
 _LOW_HEADING = re.compile(r"<(/?)h[56]\b", re.IGNORECASE)
+_TEXT_BREAKS = {
+    "p",
+    "br",
+    "li",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "blockquote",
+}
 _BLOCKS = {"p", "h2", "h3", "h4", "ol", "ul", "br"}
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -108,5 +123,8 @@ def html_to_text(html: str, limit: int) -> str:
         return ""
     from html import unescape
 
-    text = _TAGS.sub(" ", nh3.clean(html, tags=set(), clean_content_tags=REMOVED_WITH_CONTENT))
+    kept = nh3.clean(
+        html, tags=_TEXT_BREAKS, attributes={}, clean_content_tags=REMOVED_WITH_CONTENT
+    )
+    text = _TAGS.sub(" ", kept)
     return _SPACE.sub(" ", unescape(text)).strip()[:limit]
