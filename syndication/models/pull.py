@@ -156,6 +156,9 @@ class Source(models.Model):
 class ImportedItem(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="items")
     key = models.CharField(max_length=1000)
+    # The entry's link identity too, so a feed that switches from guids to links (or back)
+    # still finds the item.
+    link_key = models.CharField(max_length=1000, blank=True, db_index=True)
     page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,

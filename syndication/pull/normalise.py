@@ -84,6 +84,10 @@ class FeedIdentity:
         )
         self.prefer_links = bool(feed.entries) and unusable * 2 > len(feed.entries)
 
+    def link_key(self, entry: ParsedEntry) -> str:
+        link = link_key(entry.link)
+        return link if link and link not in self.duplicate_links else ""
+
     def keys(self, entry: ParsedEntry) -> tuple[str, tuple[str, ...]]:
         guid = guid_key(entry.guid)
         guid = guid if guid and guid not in self.duplicate_guids else ""
@@ -167,6 +171,7 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
     return NormalisedItem(
         key=key,
         candidate_keys=candidates,
+        link_key=identity.link_key(entry),
         published=entry.published or entry.updated,
         fingerprint=fingerprint(fields),
         labels=tuple(fields.pop("labels")),

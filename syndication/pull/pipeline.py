@@ -153,7 +153,9 @@ def import_document(
         try:
             _page, outcome = upsert(context, item)
         except Exception as exc:  # one entry's failure is recorded; the rest still imports
-            logger.warning("Entry %s of source %s not imported: %r", item.key, source.pk, exc)
+            logger.warning(
+                "Entry %s of source %s not imported: %r", item.key, source.pk, exc, exc_info=True
+            )
             report.skipped.append(
                 {"key": item.key[:200], "reason": f"not imported: {exc}"[:300], "transient": True}
             )

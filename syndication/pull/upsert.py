@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
@@ -53,27 +54,36 @@ class ImportContext:
     source: Source
     index: Page
     existing: dict[str, ImportedItem]
+    by_link: dict[str, ImportedItem] = field(default_factory=dict)
     theme_by_label: dict[str, Theme] = field(default_factory=dict)
-    default_theme_ids: list[int] = field(default_factory=list)
+    default_themes: list[Theme] = field(default_factory=list)
 
     @classmethod
     def load(cls, source: Source, keys: set[str]) -> ImportContext:
-        existing = {
-            item.key: item
-            for item in ImportedItem.objects.filter(source=source, key__in=keys).only(
-                "id", "key", "page_id", "fingerprint", "seen_fingerprints", "last_revision_id",
-                "locally_edited", "source_id", "url",
-            )
-        }  # fmt: skip
-        return cls(source=source, index=source.index_page, existing=existing)
+        existing: dict[str, ImportedItem] = {}
+        by_link: dict[str, ImportedItem] = {}
+        rows = ImportedItem.objects.filter(
+            Q(key__in=keys) | Q(link_key__in=keys), source=source
+        ).only(
+            "id", "key", "link_key", "page_id", "fingerprint", "seen_fingerprints",
+            "last_revision_id", "locally_edited", "source_id", "url",
+        )  # fmt: skip
+        for row in rows:
+            existing[row.key] = row
+            if row.link_key:
+                by_link.setdefault(row.link_key, row)
+        return cls(source=source, index=source.index_page, existing=existing, by_link=by_link)
 
     def find(self, item: NormalisedItem) -> ImportedItem | None:
         for key in item.candidate_keys:
             if key in self.existing:
                 return self.existing[key]
+        for key in item.candidate_keys:
+            if key in self.by_link:
+                return self.by_link[key]
         return None
 
-    def themes_for(self, labels: tuple[str, ...]) -> tuple[list[int], list[str]]:
+    def themes_for(self, labels: tuple[str, ...]) -> tuple[list[Theme], list[str]]:
         """Labels -> (theme ids, other labels as tags), as ``Theme.objects.resolve`` does."""
         if not self.theme_by_label:
             for theme in Theme.objects.only("pk", "name", "slug"):
@@ -82,17 +92,17 @@ class ImportContext:
             for alias in ThemeAlias.objects.select_related("theme"):
                 self.theme_by_label[alias.normalised] = alias.theme
             self.theme_by_label.setdefault("", None)  # marks "loaded"
-            self.default_theme_ids = list(self.source.default_themes.values_list("pk", flat=True))
-        theme_ids = list(self.default_theme_ids)
+            self.default_themes = list(self.source.default_themes.all())
+        themes = list(self.default_themes)
         tags = list(self.source.tag_list)
         for label in labels:
             theme = self.theme_by_label.get(normalise_label(label))
             if theme is not None:
-                if theme.pk not in theme_ids:
-                    theme_ids.append(theme.pk)
+                if theme not in themes:
+                    themes.append(theme)
             elif label.casefold() not in {t.casefold() for t in tags}:
                 tags.append(label[:100])
-        return theme_ids, tags
+        return themes, tags
 
 
 def upsert(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, str]:
@@ -132,8 +142,8 @@ def _apply(page, context: ImportContext, item: NormalisedItem) -> None:
         page.intro = item.intro
         page.body = [("paragraph", RichText(item.body))] if item.body else []
         page.author_name = item.author[:200]
-    theme_ids, tags = context.themes_for(item.labels)
-    page.themes.set(theme_ids)
+    themes, tags = context.themes_for(item.labels)
+    page.themes.set(themes)
     page.tags.set(tags[:50])
 
 
@@ -150,7 +160,7 @@ def _save(context: ImportContext, page):
         revision.publish()
     else:
         workflow = page.get_workflow()
-        if workflow is not None and page.get_workflow_state() is None:
+        if workflow is not None and not page.workflow_in_progress:
             workflow.start(page, None)
     return revision
 
@@ -169,6 +179,7 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
         record = ImportedItem.objects.create(
             source=context.source,
             key=item.key,
+            link_key=item.link_key,
             page=page,
             url=item.url[:2000],
             fingerprint=item.fingerprint,
@@ -176,6 +187,8 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
             last_revision_id=revision.pk,
         )
         context.existing[item.key] = record
+        if item.link_key:
+            context.by_link.setdefault(item.link_key, record)
         _record_imported(context.source, record, page, CREATED)
     return page, CREATED
 

@@ -70,6 +70,7 @@ class NormalisedItem:
 
     key: str
     candidate_keys: tuple[str, ...]
+    link_key: str
     kind: str  # "article" or "video"
     title: str
     url: str

@@ -33,8 +33,10 @@ class FeedServer(LoopbackServer):
             return route
         path = CORPUS / request.path.lstrip("/")
         if request.path.count("/") == 1 and path.is_file():
-            return 200, {"Content-Type": TYPES.get(path.suffix, "application/octet-stream")}, (
-                path.read_bytes()
+            return (
+                200,
+                {"Content-Type": TYPES.get(path.suffix, "application/octet-stream")},
+                (path.read_bytes()),
             )
         return 404, {}, b"not found"
 
@@ -76,3 +78,9 @@ def make_source(pull_tree):
         return source
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_websub_unless_asked(settings):
+    """Corpus feeds name hubs on example.net: never contact them (tests opt in)."""
+    settings.KANAL_WEBSUB_ENABLED = False

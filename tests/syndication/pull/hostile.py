@@ -31,7 +31,7 @@ def quadratic_blowup(size: int = 100_000, uses: int = 10_000) -> bytes:
     refs = "&a;" * uses
     return (
         f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "{entity}">]>\n'
-        f"<rss version=\"2.0\"><channel><title>q</title><item><title>{refs}</title>"
+        f'<rss version="2.0"><channel><title>q</title><item><title>{refs}</title>'
         f"<description>{refs}</description></item></channel></rss>"
     ).encode()
 

@@ -74,7 +74,9 @@ class TestEntityDeclarationsAreRefused:
     )
     def test_in_utf16(self, document, bom, big_endian, tmp_path):
         body = {
-            "billion": BILLION_LAUGHS.replace(b'version="1.0"?>', b'version="1.0" encoding="UTF-8"?>'),
+            "billion": BILLION_LAUGHS.replace(
+                b'version="1.0"?>', b'version="1.0" encoding="UTF-8"?>'
+            ),
             "quadratic": quadratic_blowup(10_000, 1_000).replace(
                 b'version="1.0"?>', b'version="1.0" encoding="UTF-8"?>'
             ),

@@ -194,7 +194,9 @@ class TestEdgeCases:
         assert "first 200" in feed.warnings[-1]
 
     def test_long_titles_are_capped(self):
-        body = f'<rss version="2.0"><channel><item><title>{"å" * 5000}</title></item></channel></rss>'
+        body = (
+            f'<rss version="2.0"><channel><item><title>{"å" * 5000}</title></item></channel></rss>'
+        )
         feed = parse(guard(body.encode()), FEED_URL)
         assert len(feed.entries[0].title) == MAX_TITLE
 
