@@ -82,7 +82,12 @@ def sanitise_html(html: str, base_url: str = "") -> str:
         html = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     # Keep the document outline: h1 becomes h2 and h5/h6 become h4 (the editor's range).
     html = _LOW_HEADING.sub(r"<\1h4", _HEADING.sub(r"<\1h2", html))
-    cleaned = _cleaner(base_url).clean(html)
+    return _convert(_cleaner(base_url).clean(html))
+
+
+@lru_cache(maxsize=4096)
+def _convert(cleaned: str) -> str:
+    """Wagtail's conversion of already-clean HTML; cached, as re-polls repeat the same text."""
     converted, _removals = _converter().clean(cleaned)
     return _wrap_inline_runs(converted)
 

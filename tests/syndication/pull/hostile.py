@@ -47,7 +47,8 @@ def xxe(system_id: str) -> bytes:
 
 def xxe_parameter(system_id: str) -> bytes:
     return (
-        f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY % remote SYSTEM "{system_id}"> %remote;]>\n'
+        f'<?xml version="1.0"?>\n'
+        f'<!DOCTYPE rss [<!ENTITY % remote SYSTEM "{system_id}"> %remote;]>\n'
         f'<rss version="2.0"><channel><title>p</title></channel></rss>'
     ).encode()
 
