@@ -5,6 +5,7 @@ the package can be reorganised without touching callers. Submodules may import e
 only through string references ("cms.ProgramPage") to avoid cycles.
 """
 
+from ..events.models import Event, EventCounter
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .base import KanalPage
 from .home import HomePage
@@ -24,6 +25,8 @@ __all__ = [
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",
+    "Event",
+    "EventCounter",
     "HomePage",
     "KanalPage",
     "OrganisationUnit",

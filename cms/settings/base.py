@@ -126,6 +126,9 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+# Every request is one transaction: Wagtail publishes without one, and an event must commit
+# with its change (cms.events). Read-only views opt out with non_atomic_requests.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -120,3 +120,21 @@ def enqueue_due_polls(limit: int = 100) -> int:
             for pk in ids:
                 transaction.on_commit(lambda pk=pk: poll_source_task.enqueue(pk))
     return len(ids)
+
+
+RENEW_LEASES_EVERY = timedelta(minutes=10)
+_last_lease_renewal = {"at": None}
+
+
+def run_due(now=None) -> int:
+    """The relay's one hook into the pull side: enqueue due polls; renew WebSub leases
+    (every ten minutes). Returns the number of polls enqueued."""
+    from .websub import renew_leases
+
+    now = now or timezone.now()
+    polls = enqueue_due_polls()
+    last = _last_lease_renewal["at"]
+    if last is None or now - last >= RENEW_LEASES_EVERY:
+        _last_lease_renewal["at"] = now
+        renew_leases(now)
+    return polls

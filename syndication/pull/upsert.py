@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -27,6 +26,8 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from cms.events import EventType
+from cms.events import record as record_event
 from cms.models import ArticlePage, VideoIndexPage, VideoPage
 from cms.video_urls import parse_video_url
 from syndication.models import ImportedItem, Source
@@ -35,8 +36,6 @@ from themes.labels import normalise_label
 from themes.models import Theme, ThemeAlias
 
 from .values import NormalisedItem
-
-logger = logging.getLogger(__name__)
 
 CREATED = "created"
 UPDATED = "updated"
@@ -220,16 +219,20 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
 def _record_imported(source: Source, record: ImportedItem, page: Page, outcome: str) -> None:
     """Record ``syndication.imported`` in the same transaction as the page write.
 
-    The one seam to the event core (issue 4): ``page.published`` is recorded by the event core
-    itself from Wagtail's signals; this adds the import event next to it.
+    The one seam to the event core (``cms.events.record``). ``page.published`` is recorded by
+    the event core itself from Wagtail's publish signal, inside this same transaction. The
+    data names the source and the original; the page content travels in ``page.published``
+    (a draft awaiting moderation publishes nothing).
     """
-    try:
-        from cms.events import record as record_event  # the event core, when merged
-    except ImportError:
-        logger.info("Imported %s from %s (%s)", page.pk, source.pk, outcome)
-        return
     record_event(
-        "syndication.imported",
+        EventType.SYNDICATION_IMPORTED,
         page,
-        data={"source": source.pk, "key": record.key, "url": record.url, "outcome": outcome},
+        revision=record.last_revision_id,
+        data={
+            "source": {"id": source.pk, "name": source.name},
+            "key": record.key,
+            "url": record.url,
+            "outcome": outcome,
+            "live": page.live,
+        },
     )

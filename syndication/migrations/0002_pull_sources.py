@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('syndication', '0001_webhooks'),
         ('themes', '0001_initial'),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]

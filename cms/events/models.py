@@ -1,0 +1,128 @@
+"""The outbox: every change the CMS makes, as an ordered, append-only log of events.
+
+Invariants (see ARCHITECTURE.md, "Event envelope"):
+
+* an ``Event`` row is written in the same database transaction as the change it describes,
+  so a rolled-back publish leaves no event and a committed one always has its event;
+* ``sequence`` is global, increasing and allocated under a row lock on ``EventCounter`` that
+  is held until commit, so sequences become visible in order and a change-feed cursor never
+  skips an event committed late;
+* ``version`` increases per object, so a consumer that keeps the highest version ends right
+  whatever order deliveries arrive in.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_event_id() -> str:
+    """``evt_`` + 26 random base32 characters: stable, unguessable, also the ``webhook-id``."""
+    alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+    return "evt_" + "".join(secrets.choice(alphabet) for _ in range(26))
+
+
+class EventType(models.TextChoices):
+    PAGE_PUBLISHED = "page.published", _("sida publicerad")
+    PAGE_UNPUBLISHED = "page.unpublished", _("sida avpublicerad")
+    PAGE_DELETED = "page.deleted", _("sida raderad")
+    PAGE_MOVED = "page.moved", _("sida flyttad")
+    SYNDICATION_IMPORTED = "syndication.imported", _("importerad")
+    SYNDICATION_PUSHED = "syndication.pushed", _("publicerad externt")
+    SYNDICATION_FAILED = "syndication.failed", _("syndikering misslyckades")
+    FEEDBACK_RECEIVED = "feedback.received", _("återkoppling mottagen")
+
+
+class EventCounter(models.Model):
+    """One row holding the last ``sequence`` handed out (locked by ``record`` until commit)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("händelseräknare")
+
+
+class EventQuerySet(models.QuerySet):
+    def after(self, sequence: int) -> EventQuerySet:
+        return self.filter(sequence__gt=sequence).order_by("sequence")
+
+    def for_object(self, kind: str, object_id: int) -> EventQuerySet:
+        return self.filter(object_kind=kind, object_id=object_id)
+
+    def undispatched(self) -> EventQuerySet:
+        """Events whose fan-out to deliveries has not been recorded yet (see ``dispatched_at``)."""
+        return self.filter(dispatched_at__isnull=True).order_by("sequence")
+
+    def mark_dispatched(self, when) -> int:
+        return self.filter(dispatched_at__isnull=True).update(dispatched_at=when)
+
+
+class Event(models.Model):
+    id = models.CharField(primary_key=True, max_length=40, default=new_event_id, editable=False)
+    sequence = models.BigIntegerField(_("löpnummer"), unique=True)
+    type = models.CharField(_("typ"), max_length=40, choices=EventType.choices)
+    occurred_at = models.DateTimeField(_("inträffade"))
+    object_kind = models.CharField(_("objektslag"), max_length=30)
+    object_id = models.BigIntegerField(_("objekt-id"))
+    object_type = models.CharField(_("objekttyp"), max_length=100)
+    revision = models.BigIntegerField(_("revision"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("data"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    # Set by the consumer of the outbox (syndication's dispatch) once it has fanned the event
+    # out into delivery rows; the relay re-dispatches any event left without it.
+    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        indexes = [
+            models.Index(
+                fields=["object_kind", "object_id", "version"], name="event_object_version"
+            ),
+            models.Index(fields=["object_kind", "revision"], name="event_object_revision"),
+            models.Index(fields=["occurred_at"], name="event_occurred_at"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_kind", "object_id", "version"], name="event_unique_object_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.type} {self.object_kind}:{self.object_id} v{self.version}"
+
+    def envelope(self) -> dict:
+        """The event as consumers see it: webhook body and change-feed item."""
+        envelope = {
+            "id": self.id,
+            "type": self.type,
+            "occurred_at": self.occurred_at.astimezone(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "sequence": self.sequence,
+            "object": {
+                "kind": self.object_kind,
+                "id": self.object_id,
+                "type": self.object_type,
+                "revision": self.revision,
+                "version": self.version,
+            },
+        }
+        if self.data is not None:
+            envelope["data"] = self.data
+        return envelope
+
+    def body(self) -> bytes:
+        """The envelope serialised once, deterministically: the exact bytes that get signed."""
+        return json.dumps(
+            self.envelope(), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+        ).encode()

@@ -1,0 +1,154 @@
+"""The relay: the scheduler that makes the outbox reliable. One pass:
+
+1. dispatches events whose wake-up was lost (committed, but never fanned out);
+2. re-enqueues deliveries that are due: retries whose time has come and attempts whose lease
+   expired because their worker died — at most what each endpoint's concurrency allows, so a
+   failing endpoint never takes the workers from healthy ones;
+3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
+   records any event missing for a live revision;
+4. enqueues due polls of syndication sources and renews expiring WebSub leases
+   (``syndication.pull.schedule.run_due``).
+
+Several relays may run at once on PostgreSQL: due rows are claimed with
+``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from cms.events import Event
+from cms.events.reconcile import reconcile
+
+from .dispatch import dispatch_event
+from .pull.schedule import run_due as run_due_pull_work
+from .tasks import enqueue_deliveries
+from .webhooks.delivery import lease_duration
+from .webhooks.models import Delivery, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+# A committed event is normally dispatched within milliseconds by its own task; the relay
+# only steps in after this grace, so it does not race the normal path.
+DISPATCH_GRACE = timedelta(seconds=5)
+
+
+def requeue_after() -> timedelta:
+    """An enqueued delivery not picked up by then is enqueued again (lost or stuck task)."""
+    return lease_duration()
+
+
+@dataclass
+class PassReport:
+    dispatched: int = 0
+    enqueued: int = 0
+    reconciled: int = 0
+    polls: int = 0
+    per_endpoint: Counter = field(default_factory=Counter)
+
+
+def dispatch_stragglers(now) -> int:
+    ids = list(
+        Event.objects.undispatched()
+        .filter(occurred_at__lte=now - DISPATCH_GRACE)
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    for event_id in ids:
+        dispatch_event(event_id)
+    return len(ids)
+
+
+def claim_due_deliveries(now) -> list[int]:
+    """Claim (mark enqueued) the due deliveries each endpoint has room for."""
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.due(now, requeue_after())
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at")
+            .values_list("pk", "endpoint_id")[:BATCH]
+        )
+        if not due:
+            return []
+        endpoint_ids = {endpoint_id for _, endpoint_id in due}
+        endpoints = {e.pk: e for e in WebhookEndpoint.objects.filter(pk__in=endpoint_ids)}
+        busy = Counter(
+            Delivery.objects.filter(endpoint_id__in=endpoint_ids)
+            .in_flight(now)
+            .values_list("endpoint_id", flat=True)
+        )
+        chosen: list[int] = []
+        for delivery_id, endpoint_id in due:
+            endpoint = endpoints[endpoint_id]
+            # A failing endpoint gets one attempt at a time; a healthy one a whole batch (the
+            # per-endpoint limit is enforced again when the worker claims the lease).
+            room = 1 if endpoint.failing_since else BATCH
+            if busy[endpoint_id] < room:
+                busy[endpoint_id] += 1
+                chosen.append(delivery_id)
+        Delivery.objects.filter(pk__in=chosen).update(enqueued_at=now)
+    return chosen
+
+
+class Relay:
+    def __init__(self, *, reconcile_every: float = 10.0, publish_scheduled_every: float = 60.0):
+        self.reconcile_every = reconcile_every
+        self.publish_scheduled_every = publish_scheduled_every
+        self._last_reconcile = float("-inf")
+        self._last_publish_scheduled = float("-inf")
+
+    def run_once(self) -> PassReport:
+        report = PassReport()
+        now = timezone.now()
+        report.dispatched = dispatch_stragglers(now)
+        chosen = claim_due_deliveries(now)
+        enqueue_deliveries(chosen)
+        report.enqueued = len(chosen)
+        report.polls = run_due_pull_work()
+        clock = time.monotonic()
+        if clock - self._last_publish_scheduled >= self.publish_scheduled_every:
+            self._last_publish_scheduled = clock
+            call_command("publish_scheduled", stdout=io.StringIO())
+        if clock - self._last_reconcile >= self.reconcile_every:
+            self._last_reconcile = clock
+            report.reconciled = reconcile()
+        return report
+
+    def run_forever(self, interval: float, should_stop) -> None:
+        from django.db import DatabaseError, close_old_connections, connections
+
+        while not should_stop():
+            try:
+                close_old_connections()
+                report = self.run_once()
+                if report.dispatched or report.enqueued or report.reconciled or report.polls:
+                    logger.info(
+                        "relay: dispatched %d, enqueued %d, reconciled %d, polls %d",
+                        report.dispatched,
+                        report.enqueued,
+                        report.reconciled,
+                        report.polls,
+                    )
+            except DatabaseError as exc:
+                # The database restarted or is unreachable: drop the connection and retry.
+                logger.warning("relay: database unavailable (%s); retrying", exc)
+                connections.close_all()
+            except Exception:
+                logger.exception("relay: pass failed; retrying")
+            stop_at = time.monotonic() + interval
+            while time.monotonic() < stop_at and not should_stop():
+                time.sleep(min(0.05, interval))
+
+
+def default_interval() -> float:
+    return float(getattr(settings, "KANAL_RELAY_INTERVAL", 1.0))

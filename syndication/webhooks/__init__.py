@@ -1,0 +1,1 @@
+"""Webhooks: endpoints (admin), Standard Webhooks signing, deliveries and their policy."""

@@ -1,0 +1,212 @@
+"""One delivery attempt: claim the row (lease), send it signed, record the outcome.
+
+The three steps are separate transactions so no database lock is held while waiting on a
+receiver. A worker killed between them leaves a lease that simply expires: the delivery is
+due again, the relay re-enqueues it and the receiver gets it again with the same
+``webhook-id`` (at-least-once, as Standard Webhooks expects receivers to handle).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .. import http
+from . import policy, signing
+from .models import Delivery, DeliveryStatus, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+MAX_RESPONSE_BYTES = 64 * 1024
+KEPT_RESPONSE_CHARS = 1000
+
+
+def lease_duration() -> timedelta:
+    """Longer than the total timeout, so a live attempt is never taken over."""
+    return timedelta(seconds=getattr(settings, "KANAL_DELIVERY_LEASE_SECONDS", 60))
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    status_code: int | None
+    latency_ms: int | None
+    error: str = ""
+    response_text: str = ""
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    token: str
+    attempts: int
+
+
+def claim(delivery_id: int) -> Claim | None:
+    """Take the lease on a due delivery, or return None (done, leased, not due, or the
+    endpoint is at its concurrency limit, in which case the relay wakes it again later)."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return None
+        if delivery.lease_until and delivery.lease_until > now:
+            return None
+        if delivery.next_attempt_at > now + timedelta(seconds=1):
+            return None
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        if not endpoint.active:
+            return None
+        busy = Delivery.objects.filter(endpoint=endpoint).in_flight(now).count()
+        if busy >= endpoint.max_in_flight():
+            Delivery.objects.filter(pk=delivery.pk).update(enqueued_at=None)
+            return None
+        token = secrets.token_hex(8)
+        lease_until = now + lease_duration()
+        Delivery.objects.filter(pk=delivery.pk).update(
+            attempts=delivery.attempts + 1,
+            lease_until=lease_until,
+            lease_token=token,
+            next_attempt_at=lease_until,  # if this attempt dies, it is due when the lease ends
+            last_attempt_at=now,
+        )
+    return Claim(delivery.pk, token, delivery.attempts + 1)
+
+
+def send(delivery: Delivery) -> AttemptResult:
+    """POST the signed body through the safe client (URL checked again here)."""
+    endpoint = delivery.endpoint
+    body = delivery.body()
+    now = timezone.now()
+    headers = {
+        "Content-Type": "application/json",
+        **signing.signed_headers(
+            endpoint.signing_secrets(now), delivery.webhook_id, int(now.timestamp()), body
+        ),
+    }
+    try:
+        response = http.request(
+            "POST",
+            endpoint.url,
+            headers=headers,
+            data=body,
+            connect_timeout=policy.CONNECT_TIMEOUT,
+            total_timeout=policy.TOTAL_TIMEOUT,
+            max_bytes=MAX_RESPONSE_BYTES,
+            max_redirects=0,
+        )
+    except http.UnsafeURLError as exc:
+        return AttemptResult(None, None, f"Refused by the address check: {exc}")
+    except http.HttpError as exc:
+        return AttemptResult(None, None, f"{type(exc).__name__}: {exc}")
+    error = ""
+    if 300 <= response.status < 400:
+        location = response.headers.get("Location", "")
+        error = f"Redirect ({response.status}) to {location!r} not followed; update the URL."
+    elif not response.ok:
+        error = f"HTTP {response.status}"
+    return AttemptResult(
+        response.status,
+        round(response.elapsed * 1000),
+        error,
+        response.body[:KEPT_RESPONSE_CHARS].decode("utf-8", "replace"),
+        response.headers.get("Retry-After"),
+    )
+
+
+def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | None:
+    """Apply the policy to the attempt's result; ignored if the lease was lost meanwhile."""
+    now = timezone.now()
+    outcome = policy.classify(result.status_code)
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .filter(pk=claim_.delivery_id, lease_token=claim_.token)
+            .select_related("endpoint")
+            .first()
+        )
+        if delivery is None:
+            return None
+        endpoint = delivery.endpoint
+        fields = {
+            "lease_until": None,
+            "lease_token": "",
+            "enqueued_at": None,
+            "last_status_code": result.status_code,
+            "last_latency_ms": result.latency_ms,
+            "last_error": result.error,
+            "last_response": result.response_text,
+        }
+        if delivery.status != DeliveryStatus.PENDING:
+            # Already finished by an earlier attempt whose lease had expired: keep its verdict.
+            Delivery.objects.filter(pk=delivery.pk).update(lease_until=None, lease_token="")
+            return DeliveryStatus(delivery.status)
+
+        if outcome is policy.Outcome.DELIVERED:
+            fields.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
+        elif outcome is policy.Outcome.GONE:
+            fields.update(status=DeliveryStatus.FAILED)
+        else:
+            delay = None
+            if outcome is policy.Outcome.THROTTLED:
+                delay = policy.parse_retry_after(result.retry_after, now)
+            if delay is None:
+                delay = policy.retry_delay(claim_.attempts)
+            if delay is None or claim_.attempts > len(policy.retry_schedule()):
+                fields.update(status=DeliveryStatus.FAILED)
+                fields["last_error"] = (
+                    f"{result.error} — gave up after {claim_.attempts} attempts."
+                ).strip(" —")
+            else:
+                fields.update(next_attempt_at=now + delay)
+        Delivery.objects.filter(pk=delivery.pk).update(**fields)
+
+        if outcome is policy.Outcome.DELIVERED:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(
+                failing_since=None
+            )
+        elif outcome is policy.Outcome.GONE:
+            endpoint.disable(
+                f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
+                "be sent more. Check with its owner, then activate the endpoint again.",
+                now,
+            )
+        else:
+            _note_failure(endpoint, now)
+    return DeliveryStatus(fields.get("status", DeliveryStatus.PENDING))
+
+
+def _note_failure(endpoint: WebhookEndpoint, now) -> None:
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(
+        failing_since=now
+    )
+    endpoint.refresh_from_db(fields=["failing_since", "active"])
+    if endpoint.active and endpoint.failing_since <= now - policy.disable_after():
+        days = policy.disable_after().days
+        endpoint.disable(
+            f"Every delivery has failed since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC, so "
+            f"the endpoint was disabled after {days} days. Fix the receiver (see the recent "
+            "deliveries), then activate it again; pending deliveries resume.",
+            now,
+        )
+        logger.warning("Webhook endpoint %s disabled after failing for %s days", endpoint.pk, days)
+
+
+def attempt(delivery_id: int) -> DeliveryStatus | None:
+    """Claim, send, record. Returns the delivery's status, or None if nothing was attempted."""
+    claimed = claim(delivery_id)
+    if claimed is None:
+        return None
+    delivery = Delivery.objects.select_related("endpoint", "event").get(pk=claimed.delivery_id)
+    result = send(delivery)
+    return record_outcome(claimed, result)

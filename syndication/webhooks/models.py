@@ -1,0 +1,190 @@
+"""Webhook endpoints and their deliveries.
+
+A ``Delivery`` row is the truth about one event for one endpoint: status, attempts,
+``next_attempt_at`` (when the relay should next look at it), a lease while an attempt is in
+flight, and the last response. The task queue only wakes work; a killed worker's lease
+expires, its delivery becomes due again and the relay re-enqueues it (same ``webhook-id``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import http
+from .signing import generate_secret
+
+ROTATION_GRACE = timedelta(hours=24)
+
+
+def validate_endpoint_url(url: str) -> None:
+    """Checked by the safe client when the URL is saved (and again at every delivery)."""
+    try:
+        http.check_url(url)
+    except http.UnsafeURLError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class WebhookEndpoint(models.Model):
+    name = models.CharField(_("namn"), max_length=200)
+    url = models.URLField(
+        _("adress"),
+        max_length=2000,
+        validators=[validate_endpoint_url],
+        help_text=_("Dit händelserna skickas med POST. Måste vara en publik http(s)-adress."),
+    )
+    event_types = models.JSONField(
+        _("händelsetyper"), default=list, blank=True, help_text=_("Tomt = alla typer.")
+    )
+    page_types = models.JSONField(
+        _("sidtyper"), default=list, blank=True, help_text=_("Tomt = alla sidtyper.")
+    )
+    themes = models.ManyToManyField(
+        "themes.Theme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("teman"),
+        help_text=_("Tomt = alla teman."),
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    # Never shown after creation or rotation; never logged.
+    secret = models.CharField(max_length=100, editable=False, default=generate_secret)
+    previous_secret = models.CharField(max_length=100, editable=False, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    failing_since = models.DateTimeField(_("misslyckas sedan"), null=True, blank=True)
+    disabled_at = models.DateTimeField(_("avstängd"), null=True, blank=True)
+    disabled_reason = models.TextField(_("orsak till avstängning"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:  # no secret in tracebacks
+        return f"<WebhookEndpoint {self.pk} {self.name!r}>"
+
+    def signing_secrets(self, now=None) -> list[str]:
+        """The current secret, plus the previous one during its 24-hour rotation grace."""
+        now = now or timezone.now()
+        secrets = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and (self.previous_secret_expires_at > now)
+        ):
+            secrets.append(self.previous_secret)
+        return secrets
+
+    def rotate_secret(self) -> str:
+        """Issue a new secret (returned once); the old one stays valid for 24 hours."""
+        self.previous_secret = self.secret
+        self.previous_secret_expires_at = timezone.now() + ROTATION_GRACE
+        self.secret = generate_secret()
+        self.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+        return self.secret
+
+    def max_in_flight(self) -> int:
+        """Per-endpoint concurrency: a failing endpoint gets one attempt at a time."""
+        if self.failing_since is not None:
+            return 1
+        return int(getattr(settings, "KANAL_WEBHOOK_MAX_IN_FLIGHT", 2))
+
+    def disable(self, reason: str, now=None) -> None:
+        self.active = False
+        self.disabled_at = now or timezone.now()
+        self.disabled_reason = reason
+        self.save(update_fields=["active", "disabled_at", "disabled_reason", "updated_at"])
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("väntar")
+    DELIVERED = "delivered", _("levererad")
+    FAILED = "failed", _("misslyckad")
+    CANCELLED = "cancelled", _("avbruten")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def pending(self) -> DeliveryQuerySet:
+        return self.filter(status=DeliveryStatus.PENDING)
+
+    def due(self, now, requeue_after: timedelta) -> DeliveryQuerySet:
+        """Pending, due, to an active endpoint, and not enqueued recently (or never)."""
+        return self.pending().filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after),
+            next_attempt_at__lte=now,
+            endpoint__active=True,
+        )
+
+    def in_flight(self, now) -> DeliveryQuerySet:
+        return self.pending().filter(lease_until__gt=now)
+
+
+class Delivery(models.Model):
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # Null for a test delivery sent from the admin (its body is ``test_body``).
+    event = models.ForeignKey(
+        "cms.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    test_body = models.BinaryField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    last_attempt_at = models.DateTimeField(_("senaste försök"), null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(_("svarskod"), null=True, blank=True)
+    last_latency_ms = models.PositiveIntegerField(_("svarstid (ms)"), null=True, blank=True)
+    last_error = models.TextField(_("fel"), blank=True)
+    last_response = models.TextField(_("svar"), blank=True)
+    delivered_at = models.DateTimeField(_("levererad"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("leverans")
+        verbose_name_plural = _("leveranser")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["endpoint", "status", "lease_until"], name="delivery_in_flight"),
+            models.Index(fields=["endpoint", "-created_at"], name="delivery_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event"],
+                condition=Q(event__isnull=False),
+                name="delivery_one_per_event_and_endpoint",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk} of {self.event_id or 'test'} to endpoint {self.endpoint_id}"
+
+    @property
+    def webhook_id(self) -> str:
+        """Stable across retries: the event id (``msg_test_<pk>`` for admin test sends)."""
+        return self.event_id or f"msg_test_{self.pk}"
+
+    def body(self) -> bytes:
+        if self.event_id is None:
+            return bytes(self.test_body or b"{}")
+        return self.event.body()

@@ -1,0 +1,151 @@
+"""Recording events from Wagtail's signals, in the same transaction as the change."""
+
+import pytest
+from django.db import transaction
+
+from cms.events import Event, EventType, record
+from cms.events.reconcile import reconcile
+from cms.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+
+
+def events_for(page):
+    return list(Event.objects.for_object("page", page.pk).order_by("version"))
+
+
+class TestRecordingFromSignals:
+    def test_publish_records_one_event_with_the_live_revision(self, make_article):
+        page = make_article()
+        [event] = events_for(page)
+        assert event.type == EventType.PAGE_PUBLISHED
+        assert event.revision == page.live_revision_id
+        assert event.object_type == "cms.ArticlePage"
+        assert event.version == 1
+        assert event.data["title"] == page.title
+        assert event.data["meta"]["url_path"] == page.url_path
+
+    def test_unpublish_publish_delete_move_each_record_a_new_version(
+        self, make_article, article_index
+    ):
+        page = make_article()
+        page.unpublish()
+        page.save_revision().publish()
+        target = ArticlePage.objects.get(pk=page.pk)
+        other_index = article_index.copy(
+            update_attrs={"slug": "andra-nyheter", "title": "Andra"}, recursive=False
+        )
+        target.move(other_index, pos="last-child")
+        ArticlePage.objects.get(pk=page.pk).delete()
+
+        events = events_for(page)
+        assert [e.type for e in events] == [
+            "page.published",
+            "page.unpublished",
+            "page.published",
+            "page.moved",
+            "page.unpublished",  # Wagtail unpublishes a live page before deleting it
+            "page.deleted",
+        ]
+        assert [e.version for e in events] == [1, 2, 3, 4, 5, 6]
+        assert events[3].data["meta"]["url_path"].startswith(other_index.url_path)
+        assert events[5].data is None
+        assert events[5].object_type == "cms.ArticlePage"
+
+    def test_deleting_a_never_published_draft_records_nothing(self, make_article):
+        page = make_article(publish=False)
+        page.delete()
+        assert events_for(page) == []
+
+    def test_sequence_is_global_and_increasing(self, make_article):
+        pages = [make_article() for _ in range(3)]
+        sequences = [events_for(p)[0].sequence for p in pages]
+        assert sequences == sorted(sequences)
+        assert len(set(sequences)) == 3
+
+    def test_recording_the_same_state_twice_yields_the_existing_event(self, make_article):
+        page = make_article()
+        [first] = events_for(page)
+        again = record(EventType.PAGE_PUBLISHED, page, revision=page.live_revision)
+        assert again.pk == first.pk
+        assert len(events_for(page)) == 1
+
+
+class TestTransactionality:
+    def test_rolled_back_publish_leaves_no_event(self, article_index):
+        page = ArticlePage(title="Återkallad", slug="aterkallad", live=False)
+        article_index.add_child(instance=page)
+        before = Event.objects.count()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            page.save_revision().publish()
+            raise RuntimeError("rolled back")
+        assert Event.objects.count() == before
+        page.refresh_from_db()
+        assert not page.live
+
+    def test_failure_after_page_save_leaves_no_live_revision_without_event(
+        self, article_index, monkeypatch
+    ):
+        """Inject a failure after Wagtail saved the live page (in the publish signal chain)."""
+        from wagtail.signals import page_published
+
+        page = ArticlePage(title="Halvvägs", slug="halvvags", live=False)
+        article_index.add_child(instance=page)
+
+        def explode(**kwargs):
+            raise ConnectionError("injected after the page save")
+
+        page_published.connect(explode, dispatch_uid="test_explode")
+        try:
+            with pytest.raises(ConnectionError), transaction.atomic():
+                page.save_revision().publish()
+        finally:
+            page_published.disconnect(dispatch_uid="test_explode")
+        page.refresh_from_db()
+        assert not page.live and page.live_revision_id is None
+        assert events_for(page) == []
+
+    def test_every_live_revision_has_its_event(self, demo_site):
+        """The demo seeder publishes in transactions: the reconciler finds nothing missing."""
+        assert reconcile() == 0
+
+
+class TestReconciler:
+    def test_records_publish_made_without_signals(self, make_article):
+        page = make_article(publish=False)
+        # A publish that bypassed recording (process killed between save and record).
+        revision = page.latest_revision
+        ArticlePage.objects.filter(pk=page.pk).update(live=True, live_revision=revision)
+        assert events_for(page) == []
+
+        assert reconcile() == 1
+        [event] = events_for(page)
+        assert (event.type, event.revision) == ("page.published", revision.pk)
+        assert reconcile() == 0
+
+    def test_records_unpublish_made_without_signals(self, make_article):
+        page = make_article()
+        ArticlePage.objects.filter(pk=page.pk).update(live=False, live_revision=None)
+        assert reconcile() == 1
+        assert events_for(page)[-1].type == "page.unpublished"
+
+    def test_scheduled_publishing_gets_its_event(self, make_article):
+        import datetime
+
+        import time_machine
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        page = make_article(publish=False)
+        go_live = timezone.now() + datetime.timedelta(hours=1)
+        page.go_live_at = go_live
+        page.save_revision().publish()
+        page.refresh_from_db()
+        assert not page.live
+        with time_machine.travel(go_live + datetime.timedelta(minutes=1)):
+            call_command("publish_scheduled", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            reconcile()
+        page.refresh_from_db()
+        assert page.live
+        published = [e for e in events_for(page) if e.type == "page.published"]
+        assert [e.revision for e in published] == [page.live_revision_id]

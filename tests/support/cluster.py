@@ -1,0 +1,191 @@
+"""A real Kanal back end in subprocesses, for crash tests and benchmarks.
+
+``ScratchDatabase`` creates (and drops) a uniquely named PostgreSQL database next to the one
+``DATABASE_URL`` points at, so parallel CI runs never share one. ``Cluster`` runs workers and
+a relay against it with ``cms.settings.integration``, can SIGKILL and restart them, and
+queries the database directly (it must keep working while the server restarts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+class ScratchDatabase:
+    def __init__(self, prefix: str = "kanal_events_"):
+        base = postgres_url()
+        assert base, "ScratchDatabase needs DATABASE_URL to point at PostgreSQL"
+        self.name = f"{prefix}{os.getpid()}_{secrets.token_hex(4)}"
+        parts = urlsplit(base)
+        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
+        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
+
+    def create(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        for _ in range(30):
+            try:
+                with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=3) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                return
+            except psycopg.OperationalError:
+                time.sleep(1)
+
+    def query(self, sql: str, params=None, retries: int = 60) -> list[tuple]:
+        """Run one query, retrying while the server is down or restarting."""
+        for attempt in range(retries):
+            try:
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as conn:
+                    return conn.execute(sql, params).fetchall()
+            except psycopg.OperationalError:
+                if attempt == retries - 1:
+                    raise
+                time.sleep(0.5)
+        return []
+
+
+class Cluster:
+    """Worker and relay processes for one scratch database."""
+
+    def __init__(self, database_url: str, *, redis_url: str | None = None, extra_env=None):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.integration",
+            "DATABASE_URL": database_url,
+            "KANAL_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        self.env.pop("REDIS_URL", None)
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.rq = bool(redis_url)
+        self.workers: dict[int, subprocess.Popen] = {}
+        self.relay: subprocess.Popen | None = None
+        self.kills = 0
+        self.restarts = 0
+        self._generation = 0
+        self.log_dir = Path(os.environ.get("KANAL_TEST_LOG_DIR", "/tmp"))
+
+    def manage(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
+
+    def python(self, code: str, timeout: float = 600) -> str:
+        script = "import django; django.setup()\n" + code
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode:
+            raise RuntimeError(f"child failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def _spawn(self, args: list[str], name: str) -> subprocess.Popen:
+        log = open(self.log_dir / f"kanal-{name}.log", "ab")  # noqa: SIM115
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: a kill takes its children too
+        )
+
+    def worker_args(self, slot: int) -> list[str]:
+        self._generation += 1
+        if self.rq:
+            return [
+                "rqworker",
+                "default",
+                "--worker-class",
+                "rq.worker.SimpleWorker",
+                "--name",
+                f"w{slot}-{self._generation}-{secrets.token_hex(3)}",
+            ]
+        return [
+            "worker",
+            "--interval",
+            "0.05",
+            "--no-startup-delay",
+            "--no-reload",
+            "--worker-id",
+            f"w{slot}-{self._generation}",
+        ]
+
+    def start_worker(self, slot: int) -> None:
+        self.workers[slot] = self._spawn(self.worker_args(slot), f"worker{slot}")
+
+    def start(self, workers: int = 3, relay_interval: float = 0.5) -> None:
+        for slot in range(workers):
+            self.start_worker(slot)
+        self.relay = self._spawn(["relay", "--interval", str(relay_interval)], "relay")
+
+    def kill_worker(self, slot: int) -> None:
+        process = self.workers[slot]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        self.kills += 1
+        self.start_worker(slot)
+
+    def revive_dead(self) -> int:
+        """Restart processes that exited on their own (what a supervisor would do)."""
+        revived = 0
+        for slot, process in list(self.workers.items()):
+            if process.poll() is not None:
+                self.start_worker(slot)
+                revived += 1
+        if self.relay and self.relay.poll() is not None:
+            self.relay = self._spawn(["relay", "--interval", "0.5"], "relay")
+            revived += 1
+        self.restarts += revived
+        return revived
+
+    def stop(self) -> None:
+        for process in [*self.workers.values(), self.relay]:
+            if process is None or process.poll() is not None:
+                continue
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        deadline = time.monotonic() + 10
+        for process in [*self.workers.values(), self.relay]:
+            if process is None:
+                continue
+            try:
+                process.wait(max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
