@@ -43,7 +43,10 @@ class TestEvents:
         self, feed_server, make_source
     ):
         source = make_source(feed_server.url("/u.xml"))
-        rss = '<rss version="2.0"><channel><item><guid>g</guid><title>T</title>{}</item></channel></rss>'
+        rss = (
+            '<rss version="2.0"><channel><item><guid>g</guid><title>T</title>{}</item>'
+            "</channel></rss>"
+        )
         feed_server.serve("/u.xml", rss.format("<description>a</description>").encode())
         poll_source(source)
         poll_source(source)
