@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v2/changes/", include("cms.events.urls")),  # before any other api/v2/ include
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("syndication/", include("syndication.urls")),
 ]
 
 if settings.DEBUG:

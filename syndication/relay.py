@@ -5,7 +5,9 @@
    expired because their worker died — at most what each endpoint's concurrency allows, so a
    failing endpoint never takes the workers from healthy ones;
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
-   records any event missing for a live revision.
+   records any event missing for a live revision;
+4. enqueues due polls of syndication sources and renews expiring WebSub leases
+   (``syndication.pull.schedule.run_due``).
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
 ``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
@@ -29,6 +31,7 @@ from cms.events import Event
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
+from .pull.schedule import run_due as run_due_pull_work
 from .tasks import enqueue_deliveries
 from .webhooks.models import Delivery, WebhookEndpoint
 
@@ -52,6 +55,7 @@ class PassReport:
     dispatched: int = 0
     enqueued: int = 0
     reconciled: int = 0
+    polls: int = 0
     per_endpoint: Counter = field(default_factory=Counter)
 
 
@@ -111,6 +115,7 @@ class Relay:
         chosen = claim_due_deliveries(now)
         enqueue_deliveries(chosen)
         report.enqueued = len(chosen)
+        report.polls = run_due_pull_work()
         clock = time.monotonic()
         if clock - self._last_publish_scheduled >= self.publish_scheduled_every:
             self._last_publish_scheduled = clock
@@ -127,12 +132,13 @@ class Relay:
             try:
                 close_old_connections()
                 report = self.run_once()
-                if report.dispatched or report.enqueued or report.reconciled:
+                if report.dispatched or report.enqueued or report.reconciled or report.polls:
                     logger.info(
-                        "relay: dispatched %d, enqueued %d, reconciled %d",
+                        "relay: dispatched %d, enqueued %d, reconciled %d, polls %d",
                         report.dispatched,
                         report.enqueued,
                         report.reconciled,
+                        report.polls,
                     )
             except DatabaseError as exc:
                 # The database restarted or is unreachable: drop the connection and retry.

@@ -113,7 +113,11 @@ class VideoPage(OriginMixin, KanalPage):
 
     def _derive_video_fields(self) -> None:
         ref = parse_video_url(self.video_url)
+        same_video = (self.provider, self.video_id) == (ref.provider, ref.video_id)
         self.provider = ref.provider
         self.video_id = ref.video_id
         self.embed_url = ref.embed_url
-        self.thumbnail_url = ref.thumbnail_url
+        # Vimeo and PeerTube thumbnails are not addressable by id: keep the one an import
+        # supplied from the feed, as long as the video is the same.
+        if ref.thumbnail_url or not same_video:
+            self.thumbnail_url = ref.thumbnail_url

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             report = relay.run_once()
             self.stdout.write(
                 f"dispatched {report.dispatched}, enqueued {report.enqueued}, "
-                f"reconciled {report.reconciled}"
+                f"reconciled {report.reconciled}, polls {report.polls}"
             )
             return
         stopping = {"now": False}

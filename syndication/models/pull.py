@@ -1,0 +1,190 @@
+"""Pull side: a ``Source`` we poll and the ``ImportedItem`` bookkeeping per entry.
+
+Import bookkeeping lives here, not on the cms pages, so the content model stays clean: an
+``ImportedItem`` ties ``(source, key)`` to the page it became, the fingerprints it has had, the
+revision we last wrote (to notice local edits) and survives the page's deletion as a tombstone
+(``page`` set to NULL), so a deleted import is never re-created.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+UNHEALTHY_AFTER = 5  # consecutive failures
+MAX_BACKOFF = timedelta(hours=24)
+
+
+class SourceKind(models.TextChoices):
+    FEED = "feed", _("Flöde (RSS, Atom, JSON Feed)")
+    YOUTUBE = "youtube", _("YouTube-kanal")
+    VIMEO = "vimeo", _("Vimeo-användare eller -kanal")
+    PEERTUBE = "peertube", _("PeerTube-kanal")
+    WORDPRESS = "wordpress", _("WordPress-webbplats")
+    PAGE = "page", _("Webbsida med flödeslänk")
+
+
+class ImportPolicy(models.TextChoices):
+    PUBLISH = "publish", _("Publicera direkt")
+    MODERATE = "moderate", _("Skapa utkast för granskning")
+
+
+class Outcome(models.TextChoices):
+    NEVER = "", _("Aldrig hämtad")
+    IMPORTED = "imported", _("Nytt innehåll")
+    UNCHANGED = "unchanged", _("Oförändrat")
+    NOT_MODIFIED = "not_modified", _("Oförändrat (304)")
+    FAILED = "failed", _("Misslyckades")
+    REFUSED = "refused", _("Vägrades (osäkert innehåll)")
+
+
+class SourceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def due(self, now=None):
+        return self.active().filter(next_poll_at__lte=now or timezone.now())
+
+    def unhealthy(self):
+        return self.filter(error_count__gte=UNHEALTHY_AFTER)
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Source(models.Model):
+    name = models.CharField(_("namn"), max_length=200)
+    url = models.URLField(
+        _("adress"),
+        max_length=2000,
+        help_text=_(
+            "Klistra in en flödesadress, en webbsida som länkar sitt flöde, en YouTube-kanal "
+            "(adress eller UC…-id), en Vimeo-användare eller -kanal, en PeerTube-kanal eller "
+            "en WordPress-webbplats."
+        ),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=SourceKind.choices, blank=True)
+    feed_url = models.URLField(_("flödesadress"), max_length=2000, blank=True)
+    index_page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("importera till"),
+        help_text=_("Ett artikelarkiv (blogginlägg) eller ett videoarkiv (videor)."),
+    )
+    policy = models.CharField(
+        _("vid import"), max_length=20, choices=ImportPolicy.choices, default=ImportPolicy.PUBLISH
+    )
+    default_themes = models.ManyToManyField(
+        "themes.Theme", blank=True, related_name="+", verbose_name=_("teman")
+    )
+    default_tags = models.CharField(
+        _("taggar"), max_length=500, blank=True, help_text=_("Kommaseparerade.")
+    )
+    poll_interval = models.PositiveIntegerField(_("hämtintervall (minuter)"), default=30)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    # HTTP cache validators and health
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    body_hash = models.CharField(max_length=64, blank=True, editable=False)
+    next_poll_at = models.DateTimeField(
+        _("nästa hämtning"), default=timezone.now, db_index=True, editable=False
+    )
+    last_polled_at = models.DateTimeField(_("senast hämtad"), null=True, editable=False)
+    last_success_at = models.DateTimeField(_("senast lyckad"), null=True, editable=False)
+    last_outcome = models.CharField(
+        _("utfall"), max_length=20, choices=Outcome.choices, blank=True, editable=False
+    )
+    last_error = models.TextField(_("senaste fel"), blank=True, editable=False)
+    error_count = models.PositiveIntegerField(_("fel i rad"), default=0, editable=False)
+    imported_count = models.PositiveIntegerField(_("importerade"), default=0, editable=False)
+    last_skipped = models.JSONField(default=list, blank=True, editable=False)
+
+    # WebSub (https://www.w3.org/TR/websub/)
+    hub_url = models.URLField(max_length=2000, blank=True, editable=False)
+    topic_url = models.URLField(max_length=2000, blank=True, editable=False)
+    websub_secret = models.CharField(max_length=100, default=_new_secret, editable=False)
+    websub_state = models.CharField(max_length=20, blank=True, editable=False)
+    websub_lease_expires_at = models.DateTimeField(null=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("källa")
+        verbose_name_plural = _("källor")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_healthy(self) -> bool:
+        return self.error_count < UNHEALTHY_AFTER
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.default_tags.split(",") if t.strip()]
+
+    def clean(self):
+        from syndication.pull.discovery import resolve_offline
+
+        super().clean()
+        if self.url and not self.feed_url:
+            resolved = resolve_offline(self.url)
+            if resolved:
+                self.kind, self.feed_url = resolved.kind, resolved.feed_url
+        if self.index_page_id:
+            from django.core.exceptions import ValidationError
+
+            from cms.models import ArticleIndexPage, VideoIndexPage
+
+            specific = self.index_page.specific_class
+            if specific not in (ArticleIndexPage, VideoIndexPage):
+                raise ValidationError(
+                    {"index_page": _("Välj ett artikelarkiv eller ett videoarkiv.")}
+                )
+
+
+class ImportedItem(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(max_length=1000)
+    # The entry's link identity too, so a feed that switches from guids to links (or back)
+    # still finds the item.
+    link_key = models.CharField(max_length=1000, blank=True, db_index=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="NULL after the page was deleted: a tombstone, never re-created.",
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    seen_fingerprints = models.JSONField(default=list, blank=True)
+    last_revision_id = models.BigIntegerField(null=True, blank=True)
+    locally_edited = models.BooleanField(default=False)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="syndication_item_identity")
+        ]
+        verbose_name = _("importerad post")
+        verbose_name_plural = _("importerade poster")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.key}"
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.page_id is None

@@ -1,0 +1,169 @@
+"""The pull flow for one source: fetch -> guard -> parse -> normalise -> upsert.
+
+``poll_source(source)`` fetches and imports, then records the outcome on the source
+(``schedule.record_success`` / ``record_failure``). ``import_document`` is the part after the
+fetch, shared with WebSub notifications (whose body arrives in a request) and tests.
+
+A re-poll that changes nothing writes no pages: a 304 stops after the fetch, a 200 whose body
+hashes to what we last imported stops before parsing, and a changed body whose entries all
+have known fingerprints stops in ``upsert`` before any write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+
+from syndication import http
+from syndication.models import Source
+from syndication.models.pull import Outcome
+
+from . import schedule
+from .fetch import FetchError, fetch
+from .guard import RefusedDocument, guard
+from .normalise import FeedIdentity, SkipEntry, normalise
+from .parse import NotAFeed, parse
+from .upsert import CREATED, UPDATED, ImportContext, upsert
+from .values import ParsedFeed
+
+logger = logging.getLogger(__name__)
+MAX_RECORDED_SKIPS = 50
+
+
+@dataclass
+class PollReport:
+    source_id: int
+    outcome: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    feed: ParsedFeed | None = None
+
+    def count(self, outcome: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    @property
+    def created(self) -> int:
+        return self.counts.get(CREATED, 0)
+
+    @property
+    def updated(self) -> int:
+        return self.counts.get(UPDATED, 0)
+
+
+def poll_source(source: Source) -> PollReport:
+    """Fetch and import one source, record the outcome and the next poll time."""
+    started = time.monotonic()
+    report = PollReport(source.pk)
+    url = source.feed_url or source.url
+    try:
+        result = fetch(url, etag=source.etag, last_modified=source.last_modified)
+    except http.UnsafeURLError as exc:
+        report.outcome, report.error = Outcome.REFUSED, f"Refused URL: {exc}"
+        schedule.record_failure(source, report.error)
+        return _done(report, started)
+    except FetchError as exc:
+        report.outcome, report.error = Outcome.FAILED, str(exc)
+        schedule.record_failure(source, report.error, retry_after=exc.retry_after)
+        return _done(report, started)
+
+    if result.not_modified:
+        report.outcome = Outcome.NOT_MODIFIED
+        schedule.record_success(source, report.outcome, etag=result.etag,
+                                last_modified=result.last_modified)  # fmt: skip
+        return _done(report, started)
+
+    body_hash = hashlib.sha256(result.body).hexdigest()
+    if body_hash == source.body_hash:
+        report.outcome = Outcome.UNCHANGED
+        schedule.record_success(source, report.outcome, etag=result.etag,
+                                last_modified=result.last_modified)  # fmt: skip
+        return _done(report, started)
+
+    import_document(source, result.body, result.content_type, result.url, report=report)
+    if report.outcome in (Outcome.REFUSED, Outcome.FAILED):
+        schedule.record_failure(source, report.error)
+        return _done(report, started)
+    from .websub import note_hubs
+
+    hubs = list(result.hub_links) + (report.feed.hub_urls if report.feed else [])
+    topic = result.self_link or (report.feed.self_url if report.feed else "") or result.url
+    note_hubs(source, hubs, topic)
+    # Remember the body only when every entry went through: a transient failure retries.
+    clean = not any(s.get("transient") for s in report.skipped)
+    schedule.record_success(
+        source,
+        report.outcome,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        body_hash=body_hash if clean else "",
+        imported=report.created,
+        skipped=report.skipped,
+    )
+    return _done(report, started)
+
+
+def _done(report: PollReport, started: float) -> PollReport:
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def import_document(
+    source: Source,
+    body: bytes,
+    content_type: str,
+    feed_url: str,
+    *,
+    report: PollReport | None = None,
+) -> PollReport:
+    """Guard, parse, normalise and upsert one fetched document (no health bookkeeping)."""
+    report = report or PollReport(source.pk)
+    try:
+        document = guard(body, content_type)
+        feed = parse(document, feed_url)
+    except RefusedDocument as exc:
+        report.outcome, report.error = Outcome.REFUSED, f"Refused: {exc}"
+        return report
+    except NotAFeed as exc:
+        report.outcome, report.error = Outcome.FAILED, str(exc)
+        return report
+    report.feed = feed
+    for skipped in feed.skipped:
+        report.skipped.append({"position": skipped.position, "reason": skipped.reason})
+    identity = FeedIdentity(feed)
+    items = []
+    for entry in feed.entries:
+        try:
+            items.append(normalise(entry, identity))
+        except SkipEntry as exc:
+            report.skipped.append({"position": entry.position, "reason": str(exc)})
+        except Exception as exc:  # a bad entry never stops the feed
+            logger.warning("Skipping entry %s of source %s: %r", entry.position, source.pk, exc)
+            report.skipped.append({"position": entry.position, "reason": f"unreadable: {exc!r}"})
+    context = ImportContext.load(source, {key for item in items for key in item.candidate_keys})
+    seen: set[int] = set()
+    for item in items:
+        record = context.find(item)
+        if record is not None and record.pk in seen:
+            report.count("duplicate_in_feed")
+            continue
+        try:
+            _page, outcome = upsert(context, item)
+        except Exception as exc:  # one entry's failure is recorded; the rest still imports
+            logger.warning(
+                "Entry %s of source %s not imported: %r", item.key, source.pk, exc, exc_info=True
+            )
+            report.skipped.append(
+                {"key": item.key[:200], "reason": f"not imported: {exc}"[:300], "transient": True}
+            )
+            continue
+        report.count(outcome)
+        record = context.find(item)
+        if record is not None:
+            seen.add(record.pk)
+    report.skipped = report.skipped[:MAX_RECORDED_SKIPS]
+    report.outcome = Outcome.IMPORTED if (report.created or report.updated) else Outcome.UNCHANGED
+    return report

@@ -1,0 +1,140 @@
+"""When to poll: interval with jitter, backoff on failure, health.
+
+* After a success the next poll is ``poll_interval`` minutes away, plus up to 10 % jitter so
+  sources added together do not poll together forever.
+* After the n-th consecutive failure it is ``poll_interval * 2**n``, capped at 24 hours (and
+  never sooner than a server's ``Retry-After``). We never give up: a failing source is polled
+  at least daily, and after ``UNHEALTHY_AFTER`` failures in a row it shows as unhealthy with
+  its last error in the admin dashboard.
+* ``enqueue_due_polls()`` is what the relay calls: it claims due sources by pushing their
+  ``next_poll_at`` a lease ahead (so two relays never enqueue the same poll twice) and
+  enqueues one ``poll_source_task`` per source.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from syndication.models import Source
+from syndication.models.pull import MAX_BACKOFF, Outcome
+
+logger = logging.getLogger(__name__)
+CLAIM_LEASE = timedelta(minutes=15)
+JITTER = 0.10
+
+
+def _jitter(delay: timedelta) -> timedelta:
+    return delay + timedelta(seconds=random.uniform(0, delay.total_seconds() * JITTER))
+
+
+def success_delay(source: Source) -> timedelta:
+    return _jitter(timedelta(minutes=max(source.poll_interval, 1)))
+
+
+def failure_delay(source: Source, failures: int, retry_after: timedelta | None = None):
+    base = timedelta(minutes=max(source.poll_interval, 1))
+    delay = min(base * (2 ** min(failures, 20)), MAX_BACKOFF)
+    delay = min(_jitter(delay), MAX_BACKOFF)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_BACKOFF))
+    return delay
+
+
+def record_success(
+    source: Source,
+    outcome: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    body_hash: str | None = None,
+    imported: int = 0,
+    skipped: list | None = None,
+) -> None:
+    """One UPDATE of the source row: outcome, validators, next poll, health reset."""
+    now = timezone.now()
+    changes = {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "last_outcome": outcome,
+        "last_error": "",
+        "error_count": 0,
+        "next_poll_at": now + success_delay(source),
+        "etag": etag[:500],
+        "last_modified": last_modified[:100],
+    }
+    if body_hash is not None:
+        changes["body_hash"] = body_hash
+    if skipped is not None:
+        changes["last_skipped"] = [
+            {k: v for k, v in s.items() if k != "transient"} for s in skipped
+        ]
+    if imported:
+        changes["imported_count"] = source.imported_count + imported
+    Source.objects.filter(pk=source.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(source, name, value)
+
+
+def record_failure(source: Source, error: str, *, retry_after: timedelta | None = None) -> None:
+    now = timezone.now()
+    failures = source.error_count + 1
+    changes = {
+        "last_polled_at": now,
+        "last_outcome": Outcome.REFUSED if error.startswith("Refused") else Outcome.FAILED,
+        "last_error": error[:2000],
+        "error_count": failures,
+        "next_poll_at": now + failure_delay(source, failures, retry_after),
+        "body_hash": "",
+    }
+    Source.objects.filter(pk=source.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(source, name, value)
+    logger.warning("Source %s (%s) failed %d time(s): %s", source.pk, source, failures, error)
+
+
+def poll_now(source: Source) -> None:
+    """Make the source due at once (the admin's "Poll now")."""
+    Source.objects.filter(pk=source.pk).update(next_poll_at=timezone.now())
+    from .tasks import poll_source_task
+
+    transaction.on_commit(lambda: poll_source_task.enqueue(source.pk))
+
+
+def enqueue_due_polls(limit: int = 100) -> int:
+    """Claim due sources and enqueue their polls; the relay calls this every tick."""
+    from .tasks import poll_source_task
+
+    now = timezone.now()
+    with transaction.atomic():
+        due = Source.objects.due(now).order_by("next_poll_at")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            Source.objects.filter(pk__in=ids).update(next_poll_at=now + CLAIM_LEASE)
+            for pk in ids:
+                transaction.on_commit(lambda pk=pk: poll_source_task.enqueue(pk))
+    return len(ids)
+
+
+RENEW_LEASES_EVERY = timedelta(minutes=10)
+_last_lease_renewal = {"at": None}
+
+
+def run_due(now=None) -> int:
+    """The relay's one hook into the pull side: enqueue due polls; renew WebSub leases
+    (every ten minutes). Returns the number of polls enqueued."""
+    from .websub import renew_leases
+
+    now = now or timezone.now()
+    polls = enqueue_due_polls()
+    last = _last_lease_renewal["at"]
+    if last is None or now - last >= RENEW_LEASES_EVERY:
+        _last_lease_renewal["at"] = now
+        renew_leases(now)
+    return polls

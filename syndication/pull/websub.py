@@ -1,0 +1,160 @@
+"""WebSub subscriber (W3C Recommendation, https://www.w3.org/TR/websub/).
+
+* Discovery (§4): hubs and the topic (``rel="self"``) come from the feed's HTTP ``Link``
+  headers or from the feed itself; ``note_hubs`` records them after each poll.
+* Subscribing (§5.1): a form-encoded POST to the hub with ``hub.callback``, ``hub.mode``,
+  ``hub.topic``, ``hub.lease_seconds`` and ``hub.secret`` (one random secret per source).
+* Verification of intent (§5.3): the hub GETs our callback with ``hub.challenge``; we echo it
+  only if mode and topic match the subscription we asked for, else 404.
+* Content distribution (§7, §8): the hub POSTs the new feed body; ``X-Hub-Signature:
+  sha256=<hex HMAC of the body with our secret>`` (sha1/sha384/sha512 accepted) must match,
+  or the body is ignored (we still answer 2xx as §8 allows, so an attacker learns nothing).
+* Leases are renewed a day before they expire (``renew_leases``, called by the relay).
+* Polling never stops: a verified subscription only makes updates arrive sooner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from syndication import http
+from syndication.models import Source
+
+logger = logging.getLogger(__name__)
+
+LEASE_SECONDS = 7 * 24 * 3600
+RENEW_BEFORE = timedelta(days=1)
+PENDING, VERIFIED, DENIED, FAILED = "pending", "verified", "denied", "failed"
+_DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384,
+            "sha512": hashlib.sha512}  # fmt: skip
+
+
+def enabled() -> bool:
+    return getattr(settings, "KANAL_WEBSUB_ENABLED", True)
+
+
+def callback_url(source: Source) -> str:
+    path = reverse("syndication_websub_callback", args=[source.pk])
+    return f"{settings.KANAL_BASE_URL}{path}"
+
+
+def note_hubs(source: Source, hubs: list[str], topic: str) -> None:
+    """Remember the hub a poll discovered; subscribe when it is new or not yet verified."""
+    hub = next((h for h in hubs if h), "")
+    if not hub:
+        if source.hub_url:
+            Source.objects.filter(pk=source.pk).update(hub_url="", websub_state="")
+            source.hub_url, source.websub_state = "", ""
+        return
+    unchanged = (hub, topic) == (source.hub_url, source.topic_url)
+    if unchanged and source.websub_state in (PENDING, VERIFIED, DENIED):
+        return
+    Source.objects.filter(pk=source.pk).update(hub_url=hub, topic_url=topic)
+    source.hub_url, source.topic_url = hub, topic
+    if enabled():
+        from .tasks import websub_subscribe_task
+
+        transaction.on_commit(lambda: websub_subscribe_task.enqueue(source.pk))
+
+
+def subscribe(source: Source, mode: str = "subscribe") -> bool:
+    """Send the (un)subscription request; True when the hub accepted it (202/204)."""
+    data = urlencode(
+        {
+            "hub.callback": callback_url(source),
+            "hub.mode": mode,
+            "hub.topic": source.topic_url,
+            "hub.lease_seconds": str(LEASE_SECONDS),
+            "hub.secret": source.websub_secret,
+        }
+    )
+    try:
+        response = http.request(
+            "POST",
+            source.hub_url,
+            data=data,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            total_timeout=15,
+            max_redirects=0,
+        )
+        accepted = response.status in (202, 204)
+        problem = "" if accepted else f"hub answered {response.status}"
+    except (http.UnsafeURLError, http.HttpError) as exc:
+        accepted, problem = False, str(exc)
+    state = PENDING if accepted else FAILED
+    Source.objects.filter(pk=source.pk).update(websub_state=state)
+    source.websub_state = state
+    if problem:
+        logger.warning("WebSub %s for source %s failed: %s", mode, source.pk, problem)
+    return accepted
+
+
+def verify_intent(source: Source, params) -> tuple[int, str]:
+    """The hub's GET to our callback -> (status, body). Echo the challenge only if we asked."""
+    mode = params.get("hub.mode", "")
+    topic = params.get("hub.topic", "")
+    if mode == "denied":
+        if topic == source.topic_url:
+            Source.objects.filter(pk=source.pk).update(websub_state=DENIED)
+        return 200, ""
+    challenge = params.get("hub.challenge", "")
+    if not challenge or topic != source.topic_url or not source.hub_url:
+        return 404, ""
+    if mode == "subscribe" and source.websub_state in (PENDING, VERIFIED) and source.active:
+        try:
+            lease = int(params.get("hub.lease_seconds") or LEASE_SECONDS)
+        except ValueError:
+            lease = LEASE_SECONDS
+        Source.objects.filter(pk=source.pk).update(
+            websub_state=VERIFIED,
+            websub_lease_expires_at=timezone.now() + timedelta(seconds=lease),
+        )
+        return 200, challenge
+    if mode == "unsubscribe" and source.websub_state not in (PENDING, VERIFIED):
+        return 200, challenge
+    return 404, ""
+
+
+def signature_ok(source: Source, body: bytes, header: str | None) -> bool:
+    """§8: ``X-Hub-Signature: method=signature`` over the raw body with our secret."""
+    if not header or "=" not in header:
+        return False
+    method, _, given = header.partition("=")
+    digest = _DIGESTS.get(method.strip().lower())
+    if digest is None:
+        return False
+    expected = hmac.new(source.websub_secret.encode(), body, digest).hexdigest()
+    return hmac.compare_digest(expected, given.strip().lower())
+
+
+def receive(source: Source, body: bytes, content_type: str, signature: str | None):
+    """A content distribution POST: import the body if (and only if) the signature holds."""
+    from .pipeline import import_document
+
+    if not signature_ok(source, body, signature):
+        logger.warning("WebSub notification for source %s ignored: bad signature", source.pk)
+        return None
+    return import_document(source, body, content_type, source.topic_url or source.feed_url)
+
+
+def renew_leases(now=None) -> int:
+    """Re-subscribe sources whose lease ends within a day (called from the relay)."""
+    from .tasks import websub_subscribe_task
+
+    now = now or timezone.now()
+    due = Source.objects.active().filter(
+        websub_state=VERIFIED, websub_lease_expires_at__lte=now + RENEW_BEFORE
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for pk in ids:
+        websub_subscribe_task.enqueue(pk)
+    return len(ids)

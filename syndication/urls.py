@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(
+        "websub/<int:source_id>/",
+        views.websub_callback,
+        name="syndication_websub_callback",
+    ),
+]
