@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", include("cms.api.router")),
 ]
 
 if settings.DEBUG:

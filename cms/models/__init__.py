@@ -5,6 +5,7 @@ the package can be reorganised without touching callers. Submodules may import e
 only through string references ("cms.ProgramPage") to avoid cycles.
 """
 
+from ..api.models import ApiCacheStamp, ApiKey, PageFeedback
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .base import KanalPage
 from .home import HomePage
@@ -21,6 +22,9 @@ from .snippets import OrganisationUnit, Person
 from .videos import VideoIndexPage, VideoPage, VideoPageTag
 
 __all__ = [
+    "ApiCacheStamp",
+    "ApiKey",
+    "PageFeedback",
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",
