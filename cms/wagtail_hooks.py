@@ -30,3 +30,5 @@ class OrganisationUnitViewSet(SnippetViewSet):
 
 register_snippet(PersonViewSet)
 register_snippet(OrganisationUnitViewSet)
+
+from .api import admin as api_admin  # noqa: E402, F401  (API keys, feedback report, preview)

@@ -24,7 +24,22 @@ api_router.register_endpoint("organisation-units", OrganisationUnitsEndpoint)
 
 
 def get_urlpatterns() -> list:
-    return [path("", api_router.urls)]
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+    from .feedback import FeedbackView
+    from .preview import PreviewView
+
+    return [
+        path("preview/<int:pk>/", PreviewView.as_view(), name="kanalapi-preview"),
+        path("feedback/", FeedbackView.as_view(), name="kanalapi-feedback"),
+        path("schema/", SpectacularAPIView.as_view(), name="kanalapi-schema"),
+        path(
+            "docs/",
+            SpectacularSwaggerView.as_view(url_name="kanalapi-schema"),
+            name="kanalapi-docs",
+        ),
+        path("", api_router.urls),
+    ]
 
 
 urlpatterns = get_urlpatterns()
