@@ -94,6 +94,7 @@ class KanalEndpointMixin:
     """What every Kanal endpoint shares: JSON only, API keys, rate limits, readable errors."""
 
     renderer_classes = [JSONRenderer]
+    schema = None  # described by cms.api.schema
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [RateThrottle]
