@@ -94,13 +94,23 @@ def image_representation(image, alt_text: str = "") -> dict[str, Any]:
     }
 
 
+def _file_size(document) -> int | None:
+    """The size in bytes, without writing to the database (a read must not change state)."""
+    if document.file_size is not None:
+        return document.file_size
+    try:
+        return document.file.size
+    except OSError:
+        return None
+
+
 def document_representation(document, title: str = "") -> dict[str, Any]:
     """A document as a download: title, URL, size in bytes and file type (extension)."""
     return {
         "id": document.pk,
         "title": title or document.title,
         "url": absolute(document.url),
-        "file_size": document.get_file_size(),
+        "file_size": _file_size(document),
         "file_type": document.file_extension.lower(),
         "detail_url": api_detail_url("documents", document.pk),
     }
