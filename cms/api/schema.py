@@ -497,6 +497,11 @@ def paths() -> dict[str, Schema]:
             "responses": {"200": {"description": "HTML"}},
         }
     }
+    for url, operations in result.items():
+        for method, operation in operations.items():
+            slug = url.removeprefix("/api/v2/").strip("/").replace("/", "_").replace("-", "_")
+            slug = slug.replace("{id}", "by_id") or "root"
+            operation["operationId"] = f"{method}_{slug}"
     return result
 
 
