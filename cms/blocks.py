@@ -2,7 +2,7 @@
 
 Each block shapes its own API value (``get_api_representation``), so the headless API and the
 event payloads describe a block the same way wherever it appears. The API passes a
-``resolver`` in the context (``cms.api.representation.Resolver``) that turns images, documents,
+``resolver`` in the context (``cms.api.resolver.Resolver``) that turns images, documents,
 pages and people into their full API shapes from objects it loaded in bulk; without one (e.g.
 Wagtail's stock API) blocks fall back to plain ids. No block fetches anything
 from the network: the video block derives its embed from the URL (``cms.video_urls``) instead

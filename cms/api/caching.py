@@ -31,7 +31,8 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from wagtail.models import Page
 
 from .models import ApiCacheStamp
-from .representation import build_representations, load_pages
+from .representation import build_representations
+from .resolver import load_pages
 
 # Bump when the representation's shape changes: old entries are then never read again.
 REPRESENTATION_VERSION = "1"
@@ -161,12 +162,12 @@ def _decorate(response: HttpResponse, etag: str, changed_at: datetime | None) ->
 def conditional_response(request: HttpRequest, build: Callable[[], bytes]) -> HttpResponse:
     """Answer a GET from the response cache, with 304 for a fresh ``If-None-Match``/``-Since``.
 
-    The ETag is derived from the URL and the global stamp, so revalidation costs one indexed
-    read and no serialisation. ``If-None-Match`` wins over ``If-Modified-Since`` (RFC 9110).
+    The ETag is derived from the host, the URL and the global stamp, so revalidation costs one
+    indexed read and no serialisation. ``If-None-Match`` wins over ``If-Modified-Since`` (RFC 9110).
     """
     stamp, changed_at = global_stamp()
     digest = hashlib.sha1(
-        f"{_settings_fingerprint()}|{stamp}|{request.get_full_path()}".encode(),
+        f"{_settings_fingerprint()}|{stamp}|{request.get_host()}|{request.get_full_path()}".encode(),
         usedforsecurity=False,
     ).hexdigest()
     etag = quote_etag(digest)

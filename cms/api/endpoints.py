@@ -41,7 +41,8 @@ from .caching import conditional_response, page_rows, representations_for_rows
 from .images import document_representation, image_representation, restricted_collection_ids
 from .keys import ApiKeyAuthentication, RateThrottle
 from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
-from .representation import META_FIELDS, TYPE_FIELDS, Resolver, fields_of, unit_representation
+from .representation import META_FIELDS, TYPE_FIELDS, fields_of, unit_representation
+from .resolver import Resolver
 
 PAGE_LIST_PARAMETERS = frozenset(
     [

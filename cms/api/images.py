@@ -1,7 +1,8 @@
 """Images and documents as the API shows them, wherever they appear.
 
-An image carries a set of renditions (``RENDITION_WIDTHS``) plus the original's dimensions,
-its focal point and alt text, so a front end can build ``srcset`` without a second request.
+An image carries a set of renditions (``RENDITION_WIDTHS``; fewer for originals narrower than
+that, as Wagtail does not upscale) plus the original's dimensions, its focal point and alt
+text, so a front end can build ``srcset`` without a second request.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ def load_documents(ids: Iterable[int], hidden_collections: set[int]) -> dict[int
     return {document.pk: document for document in documents}
 
 
+def _distinct_widths(renditions: dict) -> list[dict[str, Any]]:
+    """One entry per distinct width: Wagtail never upscales, so a small original yields fewer
+    renditions than ``RENDITION_WIDTHS`` (a srcset must not repeat a width)."""
+    result: list[dict[str, Any]] = []
+    for spec in RENDITION_FILTERS:
+        rendition = renditions[spec]
+        if not result or rendition.width > result[-1]["width"]:
+            result.append(
+                {
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "url": absolute(rendition.url),
+                }
+            )
+    return result
+
+
 def image_representation(image, alt_text: str = "") -> dict[str, Any]:
     """An image: renditions at several widths, original size, focal point and alt text."""
     renditions = image.get_renditions(*RENDITION_FILTERS)
@@ -82,14 +100,7 @@ def image_representation(image, alt_text: str = "") -> dict[str, Any]:
         "width": image.width,
         "height": image.height,
         "focal_point": focal,
-        "renditions": [
-            {
-                "width": renditions[spec].width,
-                "height": renditions[spec].height,
-                "url": absolute(renditions[spec].url),
-            }
-            for spec in RENDITION_FILTERS
-        ],
+        "renditions": _distinct_widths(renditions),
         "detail_url": api_detail_url("images", image.pk),
     }
 

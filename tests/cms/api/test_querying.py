@@ -285,3 +285,33 @@ class TestErrors:
         assert response.status_code in (200, 400)
         if response.status_code == 400:
             assert set(response.json()) == {"message"}
+
+
+class TestFind:
+    def test_find_by_front_end_path_redirects_to_detail(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        response = api("/api/v2/pages/find/?html_path=/aktuellt/larare-och-rektorer-samverkar/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"/api/v2/pages/{page.pk}/")
+
+    def test_find_in_another_language(self, site, api):
+        english = HomePage.objects.get(locale__language_code="en")
+        response = api("/api/v2/pages/find/?html_path=/en/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"/api/v2/pages/{english.pk}/")
+
+    def test_find_drafts_and_unknown_paths_is_404(self, site, api):
+        draft = add_article(ArticleIndexPage.objects.get(), "Utkast", slug="utkast", live=False)
+        assert api("/api/v2/pages/find/?html_path=/aktuellt/utkast/").status_code == 404
+        assert api(f"/api/v2/pages/find/?id={draft.pk}").status_code == 404
+        assert api("/api/v2/pages/find/?html_path=/finns/inte/").status_code == 404
+        error(api("/api/v2/pages/find/"), "html_path")
+
+
+@pytest.mark.postgres
+def test_search_uses_swedish_stemming_on_postgresql(site, api, settings):
+    if not settings.DATABASE_IS_POSTGRES:
+        pytest.skip("Swedish stemming is PostgreSQL's full-text search")
+    article = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+    # The article says "temadag"; the inflected "temadagarna" finds it only with stemming.
+    assert article.pk in ids(api("/api/v2/pages/?search=temadagarna"))

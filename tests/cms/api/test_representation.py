@@ -74,6 +74,12 @@ class TestArticle:
         assert image["alt"] and "focal_point" in image
         assert all(r["url"].startswith("http://127.0.0.1:8000/media/") for r in image["renditions"])
 
+    def test_small_originals_are_not_upscaled_or_repeated(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        photo = detail(api, page)["author"]["photo"]
+        assert (photo["width"], photo["height"]) == (400, 400)
+        assert [r["width"] for r in photo["renditions"]] == [400]
+
     def test_focal_point_is_reported(self, site, api):
         page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
         image_id = next(b for b in page.body if b.block_type == "image").value["image"].pk
