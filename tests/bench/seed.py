@@ -42,6 +42,7 @@ def main(count: int) -> None:
     ]  # fmt: skip
     rng = random.Random(existing)
     now = timezone.now()
+    batch: list[ArticlePage] = []
     for number in range(existing, count):
         body = [
             {"type": "paragraph", "value": f"<p>{' '.join(rng.choices(words, k=60))}.</p>"},
@@ -83,8 +84,15 @@ def main(count: int) -> None:
         )
         page.themes = rng.sample(themes, k=rng.randint(1, 2))
         page.tags.set(rng.sample(words, k=rng.randint(2, 3)))
-        with transaction.atomic():
-            parent.add_child(instance=page)
+        # Validation is the seeder's own business here (slugs are unique by construction).
+        page.full_clean = lambda *args, **kwargs: None
+        batch.append(page)
+        if len(batch) == 250 or number == count - 1:
+            with transaction.atomic():
+                for item in batch:
+                    parent.add_child(instance=item)
+                    parent.refresh_from_db(fields=["numchild"])
+            batch.clear()
         if number % 1000 == 999:
             print(f"  seeded {number + 1}", flush=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -292,13 +292,13 @@ class TestFind:
         page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
         response = api("/api/v2/pages/find/?html_path=/aktuellt/larare-och-rektorer-samverkar/")
         assert response.status_code == 302
-        assert response["Location"].startswith(f"/api/v2/pages/{page.pk}/")
+        assert urlsplit(response["Location"]).path == f"/api/v2/pages/{page.pk}/"
 
     def test_find_in_another_language(self, site, api):
         english = HomePage.objects.get(locale__language_code="en")
         response = api("/api/v2/pages/find/?html_path=/en/")
         assert response.status_code == 302
-        assert response["Location"].startswith(f"/api/v2/pages/{english.pk}/")
+        assert urlsplit(response["Location"]).path == f"/api/v2/pages/{english.pk}/"
 
     def test_find_drafts_and_unknown_paths_is_404(self, site, api):
         draft = add_article(ArticleIndexPage.objects.get(), "Utkast", slug="utkast", live=False)
