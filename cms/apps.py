@@ -7,6 +7,8 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .events.handlers import register_signal_handlers
+        from .api.invalidation import register_signal_handlers as register_api_handlers
+        from .events.handlers import register_signal_handlers as register_event_handlers
 
-        register_signal_handlers()
+        register_event_handlers()
+        register_api_handlers()

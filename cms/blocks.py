@@ -1,7 +1,10 @@
 """StreamField blocks for article bodies.
 
 Each block shapes its own API value (``get_api_representation``), so the headless API and the
-event payloads describe a block the same way wherever it appears. No block fetches anything
+event payloads describe a block the same way wherever it appears. The API passes a
+``resolver`` in the context (``cms.api.resolver.Resolver``) that turns images, documents,
+pages and people into their full API shapes from objects it loaded in bulk; without one (e.g.
+Wagtail's stock API) blocks fall back to plain ids. No block fetches anything
 from the network: the video block derives its embed from the URL (``cms.video_urls``) instead
 of asking an oEmbed provider.
 """
@@ -47,6 +50,13 @@ class ImageBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         image = value.get("image")
+        resolver = (context or {}).get("resolver")
+        if resolver is not None:
+            return {
+                "image": resolver.image(image, value.get("alt_text") or ""),
+                "caption": value.get("caption", ""),
+                "alt_text": value.get("alt_text") or (image.default_alt_text if image else ""),
+            }
         return {
             "image": image.pk if image else None,
             "caption": value.get("caption", ""),
@@ -104,6 +114,16 @@ class DocumentListBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Dokumentlista")
 
+    def get_api_representation(self, value, context=None):
+        resolver = (context or {}).get("resolver")
+        documents = [doc for doc in value.get("documents") or [] if doc is not None]
+        return {
+            "heading": value.get("heading", ""),
+            "documents": [
+                resolver.document(doc) if resolver is not None else doc.pk for doc in documents
+            ],
+        }
+
 
 class CallToActionBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=200, label=_("Rubrik"))
@@ -124,6 +144,21 @@ class CallToActionBlock(blocks.StructBlock):
             )
         return value
 
+    def get_api_representation(self, value, context=None):
+        resolver = (context or {}).get("resolver")
+        page = value.get("page")
+        if resolver is not None:
+            page = resolver.page(page)
+        elif page is not None:
+            page = page.pk
+        return {
+            "title": value.get("title", ""),
+            "text": value.get("text", ""),
+            "button_label": value.get("button_label", ""),
+            "page": page,
+            "url": value.get("url") or "",
+        }
+
 
 class ContactCardBlock(blocks.StructBlock):
     person = SnippetChooserBlock("cms.Person", label=_("Person"))
@@ -135,6 +170,9 @@ class ContactCardBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         person = value.get("person")
+        resolver = (context or {}).get("resolver")
+        if resolver is not None:
+            return {"person": resolver.person(person), "note": value.get("note", "")}
         return {
             "person": person.api_summary() if person else None,
             "note": value.get("note", ""),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("syndication/", include("syndication.urls")),
+    path("api/v2/", include("cms.api.router")),
 ]
 
 if settings.DEBUG:

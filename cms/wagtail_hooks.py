@@ -6,6 +6,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .api import admin as api_admin  # noqa: F401  (API keys, feedback report, preview)
 from .models import OrganisationUnit, Person
 from .review import pages_due_for_review
 
@@ -49,3 +50,4 @@ class ReviewPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.append(ReviewPanel())
+

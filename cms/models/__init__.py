@@ -6,6 +6,7 @@ only through string references ("cms.ProgramPage") to avoid cycles.
 """
 
 from ..events.models import Event, EventCounter
+from ..api.models import ApiCacheStamp, ApiKey, PageFeedback
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .base import KanalPage
 from .home import HomePage
@@ -22,6 +23,8 @@ from .snippets import OrganisationUnit, Person
 from .videos import VideoIndexPage, VideoPage, VideoPageTag
 
 __all__ = [
+    "ApiCacheStamp",
+    "ApiKey",
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",
@@ -30,6 +33,7 @@ __all__ = [
     "HomePage",
     "KanalPage",
     "OrganisationUnit",
+    "PageFeedback",
     "Person",
     "ProgramContact",
     "ProgramIndexPage",

@@ -229,3 +229,26 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Headless API (cms.api) -----------------------------------------------------------------
+KANAL_API_LIMIT_MAX = int(os.environ.get("KANAL_API_LIMIT_MAX", "100"))
+WAGTAILAPI_LIMIT_MAX = KANAL_API_LIMIT_MAX
+KANAL_API_MAX_AGE = int(os.environ.get("KANAL_API_MAX_AGE", "60"))
+KANAL_API_STALE_WHILE_REVALIDATE = int(os.environ.get("KANAL_API_STALE_WHILE_REVALIDATE", "300"))
+KANAL_API_CACHE_TIMEOUT = int(os.environ.get("KANAL_API_CACHE_TIMEOUT", str(24 * 3600)))
+KANAL_API_ANON_RATE_PER_MINUTE = int(os.environ.get("KANAL_API_ANON_RATE_PER_MINUTE", "600"))
+KANAL_API_FEEDBACK_RATE_PER_MINUTE = int(os.environ.get("KANAL_API_FEEDBACK_RATE_PER_MINUTE", "10"))
+KANAL_FEEDBACK_COMMENT_MAX = 1000
+KANAL_PREVIEW_TOKEN_MAX_AGE = 15 * 60
+INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kanal headless content API",
+    "VERSION": "2",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["cms.api.schema.postprocess"],
+}

@@ -1,0 +1,195 @@
+"""The page representation: every field of every page type, typed blocks, resolved links."""
+
+from __future__ import annotations
+
+import pytest
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from cms.api.representation import TYPE_FIELDS, page_representation
+from cms.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    HomePage,
+    ProgramPage,
+    VideoPage,
+)
+
+from .helpers import add_article, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(api, page):
+    response = api(f"/api/v2/pages/{page.pk}/")
+    assert response.status_code == 200
+    return response.json()
+
+
+class TestEveryPageType:
+    def test_every_page_type_has_its_fields_in_detail(self, site, api):
+        for model, names in TYPE_FIELDS.items():
+            page = model.objects.live().first()
+            assert page is not None, model
+            data = detail(api, page)
+            expected = {"id", "meta", "title", "themes", "tags", "last_reviewed_at", "origin"}
+            expected |= {"syndicated_to", *names}
+            assert set(data) == expected, model
+            assert data["meta"]["type"] == f"cms.{model.__name__}"
+            assert data["syndicated_to"] == []
+
+    def test_meta_has_front_end_url_api_url_and_locale(self, site, api, settings):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        meta = detail(api, page)["meta"]
+        assert meta["html_url"] == "http://127.0.0.1:8000/aktuellt/larare-och-rektorer-samverkar/"
+        assert meta["detail_url"] == f"http://127.0.0.1:8000/api/v2/pages/{page.pk}/"
+        assert meta["locale"] == "sv"
+        assert meta["parent"]["id"] == page.get_parent().pk
+        assert meta["revision"] == page.live_revision_id
+        assert meta["first_published_at"].endswith("Z")
+
+    def test_translations_link_both_ways(self, site, api):
+        english = HomePage.objects.get(locale__language_code="en")
+        swedish = detail(api, site)["meta"]["translations"]
+        assert [(t["id"], t["locale"]) for t in swedish] == [(english.pk, "en")]
+        assert swedish[0]["html_url"] == "http://127.0.0.1:8000/en/"
+        back = detail(api, english)["meta"]["translations"]
+        assert [(t["id"], t["locale"]) for t in back] == [(site.pk, "sv")]
+
+
+class TestArticle:
+    def test_body_is_a_list_of_typed_blocks(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        body = detail(api, page)["body"]
+        assert body and all(set(block) == {"type", "id", "value"} for block in body)
+        kinds = {block["type"] for block in body}
+        assert {"paragraph", "image", "quote", "contact"} <= kinds
+
+    def test_image_block_has_renditions_dimensions_focal_point_and_alt(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        block = next(b for b in detail(api, page)["body"] if b["type"] == "image")
+        image = block["value"]["image"]
+        assert [r["width"] for r in image["renditions"]] == [480, 960, 1600]
+        assert (image["width"], image["height"]) == (1600, 900)
+        assert image["alt"] and "focal_point" in image
+        assert all(r["url"].startswith("http://127.0.0.1:8000/media/") for r in image["renditions"])
+
+    def test_small_originals_are_not_upscaled_or_repeated(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        photo = detail(api, page)["author"]["photo"]
+        assert (photo["width"], photo["height"]) == (400, 400)
+        assert [r["width"] for r in photo["renditions"]] == [400]
+
+    def test_focal_point_is_reported(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        image_id = next(b for b in page.body if b.block_type == "image").value["image"].pk
+        image = get_image_model().objects.get(pk=image_id)
+        image.focal_point_x, image.focal_point_y = 800, 450
+        image.focal_point_width, image.focal_point_height = 200, 100
+        image.save()
+        block = next(b for b in detail(api, page)["body"] if b["type"] == "image")
+        assert block["value"]["image"]["focal_point"] == {
+            "x": 800,
+            "y": 450,
+            "width": 200,
+            "height": 100,
+        }
+
+    def test_author_and_contact_cards_are_full_people(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        data = detail(api, page)
+        assert data["author"]["name"] == page.author.name
+        contact = next(b for b in data["body"] if b["type"] == "contact")["value"]["person"]
+        assert contact["email"].endswith("@abyholm.example")
+        assert len(contact["photo"]["renditions"]) >= 1
+
+    def test_themes_tags_and_review_date(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        data = detail(api, page)
+        assert {t["slug"] for t in data["themes"]} == set(
+            page.themes.values_list("slug", flat=True)
+        )
+        assert data["tags"] == sorted(page.tags.names())
+        assert data["last_reviewed_at"] == "2026-10-01"
+
+    def test_origin_on_imported_pages(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        assert detail(api, page)["origin"] is None
+        page.origin_source = "Skolbloggen"
+        page.origin_url = "https://blogg.example/inlagg/1"
+        publish(page)
+        assert detail(api, page)["origin"] == {
+            "source": "Skolbloggen",
+            "url": "https://blogg.example/inlagg/1",
+        }
+
+
+class TestRichTextLinks:
+    def test_internal_links_resolve_to_front_end_and_api_urls(self, site, api):
+        parent = ArticleIndexPage.objects.get()
+        target = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        draft = add_article(parent, "Hemligt utkast", slug="hemligt-utkast", live=False)
+        document = get_document_model().objects.first()
+        html = (
+            f'<p><a linktype="page" id="{target.pk}">live</a> '
+            f'<a linktype="page" id="{draft.pk}">utkast</a> '
+            f'<a linktype="document" id="{document.pk}">pdf</a> '
+            '<a href="https://example.org/">extern</a></p>'
+        )
+        page = add_article(parent, "Länkar", body=[{"type": "paragraph", "value": html}])
+        value = detail(api, page)["body"][0]["value"]
+        assert 'href="http://127.0.0.1:8000/aktuellt/larare-och-rektorer-samverkar/"' in value
+        assert f'data-api-url="http://127.0.0.1:8000/api/v2/pages/{target.pk}/"' in value
+        assert "<a>utkast</a>" in value and "hemligt-utkast" not in value
+        assert f'href="http://127.0.0.1:8000{document.url}"' in value
+        assert 'href="https://example.org/"' in value
+        assert "linktype" not in value
+
+    def test_front_end_url_comes_from_settings(self, site, api, settings):
+        settings.KANAL_FRONTEND_URL = "https://skola.example"
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        assert detail(api, page)["meta"]["html_url"] == (
+            "https://skola.example/aktuellt/larare-och-rektorer-samverkar/"
+        )
+
+
+class TestVideoAndProgram:
+    def test_video_fields(self, site, api):
+        page = VideoPage.objects.live().first()
+        data = detail(api, page)
+        video = data["video"]
+        assert video["provider"] in {"youtube", "vimeo", "peertube"}
+        assert video["video_id"] and video["embed_url"].startswith("https://")
+        assert video["duration_seconds"] == int(page.duration.total_seconds())
+        assert video["duration"].startswith("PT")
+        assert video["transcript"] == page.transcript
+        assert data["poster_image"]["renditions"]
+
+    def test_program_meetings_material_contacts(self, site, api):
+        page = ProgramPage.objects.live().first()
+        data = detail(api, page)
+        assert len(data["meetings"]) == page.meetings.count()
+        assert data["meetings"][0]["starts_at"].endswith("Z")
+        material = data["materials"][0]
+        assert material["file_type"] == "pdf" and material["file_size"] > 0
+        assert material["url"].startswith("http://127.0.0.1:8000/documents/")
+        assert [c["id"] for c in data["contacts"]] == list(
+            page.contacts.values_list("person_id", flat=True)
+        )
+        assert data["format"]["label"] and data["target_audience"][0]["label"]
+        assert all(link["html_url"] for link in data["related_pages"])
+
+
+class TestOutsideRequests:
+    def test_page_representation_of_live_page_matches_api(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        assert page_representation(page) == detail(api, page)
+
+    def test_page_representation_of_a_draft_revision(self, site):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        page.title = "Ny rubrik i utkast"
+        revision = page.save_revision()
+        data = page_representation(page, revision=revision)
+        assert data["title"] == "Ny rubrik i utkast"
+        assert data["meta"]["revision"] == revision.pk
+        assert page_representation(ArticlePage.objects.get(pk=page.pk))["title"] != data["title"]
