@@ -23,3 +23,20 @@ def publish(page) -> None:
     """Open the footer's action menu and press Publish."""
     page.click("footer .w-dropdown-button button.w-dropdown__toggle")
     page.click("footer button[name=action-publish]")
+
+
+def add_stream_block(page, field: str, block_label: str):
+    """Append a block to a StreamField through its block picker; return the new block."""
+    blocks = page.locator(f"#{field}-root [data-streamfield-child]")
+    count = blocks.count()
+    # One "insert" button sits above the first block and one below each block: use the last.
+    page.locator(f"#{field}-root .c-sf-add-button").last.click()
+    page.get_by_role("option", name=block_label, exact=True).click()
+    new_block = blocks.nth(count)
+    new_block.wait_for()
+    return new_block
+
+
+def field_errors(page, field_name: str):
+    """The error messages Wagtail shows next to a form field."""
+    return page.locator(f"[data-field-wrapper]:has(#id_{field_name}) [data-field-errors]")
