@@ -52,6 +52,17 @@ ACTION_TIMEOUT_MS = 15_000
 _reports = pytest.StashKey[dict]()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last, after pytest-django's ordering.
+
+    They are transactional with ``serialized_rollback``; Django then flushes without
+    re-running ``post_migrate``, so a transactional test after them would find no content
+    types or permissions. Last, they hurt nobody (and the fast tests report first).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the item, so fixtures can tell whether the test failed."""
@@ -100,9 +111,7 @@ def async_unsafe_allowed(monkeypatch) -> None:
 
 
 @pytest.fixture
-def browser_context(
-    request, chromium_path, tmp_path, async_unsafe_allowed, django_db_serialized_rollback
-) -> Iterator:
+def browser_context(request, chromium_path, tmp_path, async_unsafe_allowed, e2e_db) -> Iterator:
     """A fresh Chromium profile per test, in Swedish like the editors' browsers."""
     from playwright.sync_api import sync_playwright
 
@@ -159,7 +168,12 @@ def page(browser_context, request_log):
 
 
 @pytest.fixture
-def editor(transactional_db, django_user_model):
+def e2e_db(transactional_db, django_db_serialized_rollback) -> None:
+    """Committed data the live server can see; what migrations created is restored first."""
+
+
+@pytest.fixture
+def editor(e2e_db, django_user_model):
     return django_user_model.objects.create_superuser(
         username=ADMIN_USERNAME, email="redaktor@example.org", password=ADMIN_PASSWORD
     )
@@ -173,7 +187,15 @@ class SiteTree:
 
 
 @pytest.fixture
-def site_tree(transactional_db) -> SiteTree:
+def demo_themes(e2e_db) -> None:
+    """The demo's themes and aliases, in the demo's (non-alphabetical) sort order."""
+    from cms.demo.seeder import DemoSeeder
+
+    DemoSeeder(log=lambda line: None).seed_themes()
+
+
+@pytest.fixture
+def site_tree(demo_themes) -> SiteTree:
     """The skeleton of the demo site: the demo's themes, a home page and two index pages.
 
     Lighter than ``seed_demo`` (which would cost seconds per test); the editor sees the same
@@ -181,10 +203,8 @@ def site_tree(transactional_db) -> SiteTree:
     """
     from wagtail.models import Page, Site
 
-    from cms.demo.seeder import DemoSeeder
     from cms.models import ArticleIndexPage, HomePage, VideoIndexPage
 
-    DemoSeeder(log=lambda line: None).seed_themes()
     home = Page.get_first_root_node().add_child(instance=HomePage(title="Start", slug="start"))
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
