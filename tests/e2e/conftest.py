@@ -111,7 +111,21 @@ def async_unsafe_allowed(monkeypatch) -> None:
 
 
 @pytest.fixture
-def browser_context(request, chromium_path, tmp_path, async_unsafe_allowed, e2e_db) -> Iterator:
+def autosave_off(settings) -> None:
+    """Switch off the editor's autosave (Wagtail 8 saves a draft 500 ms after each change).
+
+    Its first save creates the page while the form still posts to the "add" URL; pressing
+    Publish during that save creates the page a second time and fails on the slug ("Sluggen
+    … används redan"). Editors rarely press Publish within that half second; a test on a
+    busy machine does, so the tests publish from a form that only they submit.
+    """
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
+
+
+@pytest.fixture
+def browser_context(
+    request, chromium_path, tmp_path, async_unsafe_allowed, autosave_off, e2e_db
+) -> Iterator:
     """A fresh Chromium profile per test, in Swedish like the editors' browsers."""
     from playwright.sync_api import sync_playwright
 
