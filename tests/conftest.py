@@ -11,3 +11,22 @@ def demo_site(db):
     from cms.models import HomePage
 
     return HomePage.objects.get(depth=2, locale__language_code="sv")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """Browser tests on SQLite get a test database in a file instead of shared memory.
+
+    The live server answers each request in its own thread; with a file every thread opens
+    its own connection (as gunicorn's workers do), instead of all of them sharing the test's
+    single in-memory connection, which breaks when the admin sends requests in parallel
+    (autosave while publishing). Runs without browser tests keep the faster in-memory database.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and any(
+        item.get_closest_marker("browser") for item in request.session.items
+    ):
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("sqlite")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")

@@ -1,4 +1,9 @@
-"""Themes and their aliases in the admin: an ordered, searchable snippet listing."""
+"""Themes and their aliases in the admin: an ordered, searchable snippet listing.
+
+The listings search through the models' own search index (``search_fields`` on the models,
+with their ``AutocompleteField``), so the viewsets name no ``search_fields``: passing field
+names makes the SQLite full-text backend query columns its index does not have (a 500).
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
@@ -12,7 +17,6 @@ class ThemeViewSet(SnippetViewSet):
     icon = "tag"
     menu_label = _("Teman")
     list_display = ["name", "slug", "sort_order"]
-    search_fields = ["name", "description"]
     sort_order_field = "sort_order"
     ordering = ["sort_order", "name"]
 
@@ -23,7 +27,6 @@ class ThemeAliasViewSet(SnippetViewSet):
     menu_label = _("Temaalias")
     list_display = ["label", "theme"]
     list_filter = ["theme"]
-    search_fields = ["label"]
     ordering = ["theme__sort_order", "label"]
 
 
