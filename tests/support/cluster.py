@@ -132,6 +132,8 @@ class Cluster:
                 "default",
                 "--worker-class",
                 "rq.worker.SimpleWorker",
+                "--job-class",
+                "django_tasks_rq.Job",
                 "--name",
                 f"w{slot}-{self._generation}-{secrets.token_hex(3)}",
             ]
