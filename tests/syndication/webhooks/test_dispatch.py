@@ -27,7 +27,8 @@ def endpoint_for(receiver, name, **filters):
 
 
 def delivered_to(endpoint):
-    return list(Delivery.objects.filter(endpoint=endpoint).values_list("event__type", flat=True))
+    deliveries = Delivery.objects.filter(endpoint=endpoint).order_by("event__sequence")
+    return list(deliveries.values_list("event__type", flat=True))
 
 
 class TestDispatch:
