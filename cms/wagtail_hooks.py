@@ -1,10 +1,13 @@
 """Admin wiring for the content snippets (people, organisation units)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import OrganisationUnit, Person
+from .review import pages_due_for_review
 
 
 class PersonViewSet(SnippetViewSet):
@@ -30,3 +33,19 @@ class OrganisationUnitViewSet(SnippetViewSet):
 
 register_snippet(PersonViewSet)
 register_snippet(OrganisationUnitViewSet)
+
+
+class ReviewPanel(Component):
+    """Dashboard panel: live pages whose "last reviewed" date has gone stale."""
+
+    name = "kanal_review"
+    order = 150
+    template_name = "cms/admin/review_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {"pages": pages_due_for_review()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_panel(request, panels):
+    panels.append(ReviewPanel())

@@ -12,6 +12,7 @@ DEBUG = False
 SECRET_KEY = "kanal-test-secret-key-that-is-long-enough-for-checks-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kanal-test-media-"))
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="kanal-test-static-"))
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,66 @@
+"""Production settings: secure by default, refuse to start without a secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x7Qp2-production-like-secret-key-for-the-deploy-check-9fKz1LmN0vB",
+        ALLOWED_HOSTS="kanal.example.se",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.slow
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage(
+        "check", DJANGO_SETTINGS_MODULE="cms.settings.production", SECRET_KEY="", ALLOWED_HOSTS="x"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_no_third_party_calls_are_configured():
+    from django.conf import settings
+
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+    assert settings.WAGTAILEMBEDS_FINDERS == []
+
+
+def test_sqlite_default_uses_wal_busy_timeout_and_immediate_transactions():
+    from cms.settings import base
+
+    options = base.SQLITE_OPTIONS
+    assert "journal_mode=WAL" in options["init_command"]
+    assert "busy_timeout=" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
