@@ -67,7 +67,15 @@ class ScratchDatabase:
 class Cluster:
     """Worker and relay processes for one scratch database."""
 
-    def __init__(self, database_url: str, *, redis_url: str | None = None, extra_env=None):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        redis_url: str | None = None,
+        extra_env=None,
+        worker_interval: float = 0.05,
+    ):
+        self.worker_interval = worker_interval
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "cms.settings.integration",
@@ -132,13 +140,15 @@ class Cluster:
                 "default",
                 "--worker-class",
                 "rq.worker.SimpleWorker",
+                "--job-class",
+                "django_tasks_rq.Job",
                 "--name",
                 f"w{slot}-{self._generation}-{secrets.token_hex(3)}",
             ]
         return [
             "worker",
             "--interval",
-            "0.05",
+            str(self.worker_interval),
             "--no-startup-delay",
             "--no-reload",
             "--worker-id",

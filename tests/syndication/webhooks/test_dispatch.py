@@ -1,0 +1,86 @@
+"""Fan-out: one delivery per matching endpoint; filters by event type, page type and theme."""
+
+import pytest
+from django.db import transaction
+
+from cms.events import Event
+from syndication.dispatch import dispatch_event
+from syndication.models import Delivery, WebhookEndpoint
+from themes.models import Theme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def themes(db):
+    return (
+        Theme.objects.create(name="Ledarskap", slug="ledarskap"),
+        Theme.objects.create(name="Matematik", slug="matematik"),
+    )
+
+
+def endpoint_for(receiver, name, **filters):
+    themes = filters.pop("themes", [])
+    endpoint = WebhookEndpoint.objects.create(name=name, url=receiver.url(f"/{name}"), **filters)
+    endpoint.themes.set(themes)
+    return endpoint
+
+
+def delivered_to(endpoint):
+    deliveries = Delivery.objects.filter(endpoint=endpoint).order_by("event__sequence")
+    return list(deliveries.values_list("event__type", flat=True))
+
+
+class TestDispatch:
+    def test_one_delivery_per_matching_endpoint_and_idempotent(self, publish, receiver):
+        a = endpoint_for(receiver, "a")
+        b = endpoint_for(receiver, "b")
+        page = publish()
+        event = Event.objects.get(object_id=page.pk)
+        assert dispatch_event(event.pk) == []  # again: nothing new
+        assert delivered_to(a) == delivered_to(b) == ["page.published"]
+        assert Event.objects.get(pk=event.pk).dispatched_at is not None
+
+    def test_event_type_filter(self, publish, receiver, django_capture_on_commit_callbacks):
+        only_unpublish = endpoint_for(receiver, "u", event_types=["page.unpublished"])
+        page = publish()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            page.unpublish()
+        assert delivered_to(only_unpublish) == ["page.unpublished"]
+
+    def test_page_type_filter(self, publish, receiver):
+        videos = endpoint_for(receiver, "v", page_types=["cms.VideoPage"])
+        articles = endpoint_for(receiver, "a", page_types=["cms.ArticlePage"])
+        publish()
+        assert delivered_to(videos) == []
+        assert delivered_to(articles) == ["page.published"]
+
+    def test_theme_filter_and_later_events_about_known_objects(
+        self, publish, receiver, themes, django_capture_on_commit_callbacks
+    ):
+        leadership, maths = themes
+        follows_leadership = endpoint_for(receiver, "l", themes=[leadership])
+        other = publish()
+        other.themes.set([maths])
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            other.save_revision().publish()
+        assert delivered_to(follows_leadership) == []
+
+        page = publish()
+        page.themes.set([leadership])
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            page.save_revision().publish()
+        assert delivered_to(follows_leadership) == ["page.published"]
+        # The theme is removed, then the page deleted: the consumer still hears both,
+        # or it would keep showing a page that no longer belongs to it.
+        page.themes.set([maths])
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            page.save_revision().publish()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            page.delete()
+        assert delivered_to(follows_leadership) == [
+            "page.published",
+            "page.published",
+            "page.unpublished",
+            "page.deleted",
+        ]
