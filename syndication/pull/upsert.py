@@ -206,10 +206,12 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
         ]
         record.fingerprint = item.fingerprint
         record.url = item.url[:2000]
+        record.link_key = item.link_key or record.link_key
         record.last_revision_id = revision.pk
         record.save(
             update_fields=[
-                "seen_fingerprints", "fingerprint", "url", "last_revision_id", "updated_at",
+                "seen_fingerprints", "fingerprint", "url", "link_key", "last_revision_id",
+                "updated_at",
             ]
         )  # fmt: skip
         _record_imported(context.source, record, page, UPDATED)
