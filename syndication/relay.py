@@ -33,7 +33,6 @@ from cms.events.reconcile import reconcile
 from .dispatch import dispatch_event
 from .pull.schedule import run_due as run_due_pull_work
 from .tasks import enqueue_deliveries
-from .webhooks.delivery import lease_duration
 from .webhooks.models import Delivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -45,8 +44,10 @@ DISPATCH_GRACE = timedelta(seconds=5)
 
 
 def requeue_after() -> timedelta:
-    """An enqueued delivery not picked up by then is enqueued again (lost or stuck task)."""
-    return lease_duration()
+    """A delivery enqueued but not claimed by then is enqueued again (its task was lost before
+    it ran). Long enough not to duplicate tasks that merely wait in a busy queue; a worker
+    killed *after* claiming is recovered by its lease instead, which is shorter."""
+    return timedelta(seconds=getattr(settings, "KANAL_DELIVERY_REQUEUE_SECONDS", 120))
 
 
 @dataclass
@@ -90,9 +91,9 @@ def claim_due_deliveries(now) -> list[int]:
         chosen: list[int] = []
         for delivery_id, endpoint_id in due:
             endpoint = endpoints[endpoint_id]
-            # A failing endpoint gets one attempt at a time; a healthy one a whole batch (the
-            # per-endpoint limit is enforced again when the worker claims the lease).
-            room = 1 if endpoint.failing_since else BATCH
+            # A degraded endpoint gets one attempt at a time; a healthy one a whole batch (its
+            # concurrency limit is enforced again when a worker claims the lease).
+            room = 1 if endpoint.is_degraded(now) else BATCH
             if busy[endpoint_id] < room:
                 busy[endpoint_id] += 1
                 chosen.append(delivery_id)

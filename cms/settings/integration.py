@@ -19,6 +19,8 @@ if os.environ.get("KANAL_TEST_RETRY_SCHEDULE"):
     ]
 if os.environ.get("KANAL_TEST_LEASE_SECONDS"):
     KANAL_DELIVERY_LEASE_SECONDS = float(os.environ["KANAL_TEST_LEASE_SECONDS"])
+if os.environ.get("KANAL_TEST_REQUEUE_SECONDS"):
+    KANAL_DELIVERY_REQUEUE_SECONDS = float(os.environ["KANAL_TEST_REQUEUE_SECONDS"])
 if os.environ.get("KANAL_TEST_MAX_IN_FLIGHT"):
     KANAL_WEBHOOK_MAX_IN_FLIGHT = int(os.environ["KANAL_TEST_MAX_IN_FLIGHT"])
 KANAL_RELAY_INTERVAL = float(os.environ.get("KANAL_TEST_RELAY_INTERVAL", "1.0"))

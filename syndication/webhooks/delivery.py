@@ -44,6 +44,7 @@ class AttemptResult:
 @dataclass(frozen=True)
 class Claim:
     delivery_id: int
+    endpoint_id: int
     token: str
     attempts: int
 
@@ -68,7 +69,7 @@ def claim(delivery_id: int) -> Claim | None:
         if not endpoint.active:
             return None
         busy = Delivery.objects.filter(endpoint=endpoint).in_flight(now).count()
-        if busy >= endpoint.max_in_flight():
+        if busy >= endpoint.max_in_flight(now):
             Delivery.objects.filter(pk=delivery.pk).update(enqueued_at=None)
             return None
         token = secrets.token_hex(8)
@@ -78,9 +79,10 @@ def claim(delivery_id: int) -> Claim | None:
             lease_until=lease_until,
             lease_token=token,
             next_attempt_at=lease_until,  # if this attempt dies, it is due when the lease ends
+            enqueued_at=None,  # ... and the relay enqueues it again right then
             last_attempt_at=now,
         )
-    return Claim(delivery.pk, token, delivery.attempts + 1)
+    return Claim(delivery.pk, delivery.endpoint_id, token, delivery.attempts + 1)
 
 
 def send(delivery: Delivery) -> AttemptResult:
@@ -125,65 +127,61 @@ def send(delivery: Delivery) -> AttemptResult:
 
 
 def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | None:
-    """Apply the policy to the attempt's result; ignored if the lease was lost meanwhile."""
+    """Apply the policy to the attempt's result; ignored if the lease was lost meanwhile.
+
+    The verdict is written with a single UPDATE guarded by the lease token: the window in
+    which a crash makes the receiver get the message twice is one database round trip.
+    """
     now = timezone.now()
     outcome = policy.classify(result.status_code)
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .filter(pk=claim_.delivery_id, lease_token=claim_.token)
-            .select_related("endpoint")
-            .first()
+    fields: dict = {
+        "lease_until": None,
+        "lease_token": "",
+        "enqueued_at": None,
+        "last_status_code": result.status_code,
+        "last_latency_ms": result.latency_ms,
+        "last_error": result.error,
+        "last_response": result.response_text,
+        "status": DeliveryStatus.PENDING,
+    }
+    if outcome is policy.Outcome.DELIVERED:
+        fields.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
+    elif outcome is policy.Outcome.GONE:
+        fields.update(status=DeliveryStatus.FAILED)
+    else:
+        delay = None
+        if outcome is policy.Outcome.THROTTLED:
+            delay = policy.parse_retry_after(result.retry_after, now)
+        if delay is None:
+            delay = policy.retry_delay(claim_.attempts)
+        if delay is None or claim_.attempts > len(policy.retry_schedule()):
+            fields["status"] = DeliveryStatus.FAILED
+            fields["last_error"] = (
+                f"{result.error} — gave up after {claim_.attempts} attempts."
+            ).strip(" —")
+        else:
+            fields["next_attempt_at"] = now + delay
+
+    mine = Delivery.objects.filter(pk=claim_.delivery_id, lease_token=claim_.token)
+    if not mine.filter(status=DeliveryStatus.PENDING).update(**fields):
+        # The lease was taken over (this attempt outlived it) or another attempt finished
+        # first: that attempt's verdict stands.
+        mine.update(lease_until=None, lease_token="")
+        return None
+
+    endpoint = WebhookEndpoint.objects.get(pk=claim_.endpoint_id)
+    if outcome is policy.Outcome.DELIVERED:
+        if endpoint.failing_since is not None:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+    elif outcome is policy.Outcome.GONE:
+        endpoint.disable(
+            f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
+            "be sent more. Check with its owner, then activate the endpoint again.",
+            now,
         )
-        if delivery is None:
-            return None
-        endpoint = delivery.endpoint
-        fields = {
-            "lease_until": None,
-            "lease_token": "",
-            "enqueued_at": None,
-            "last_status_code": result.status_code,
-            "last_latency_ms": result.latency_ms,
-            "last_error": result.error,
-            "last_response": result.response_text,
-        }
-        if delivery.status != DeliveryStatus.PENDING:
-            # Already finished by an earlier attempt whose lease had expired: keep its verdict.
-            Delivery.objects.filter(pk=delivery.pk).update(lease_until=None, lease_token="")
-            return DeliveryStatus(delivery.status)
-
-        if outcome is policy.Outcome.DELIVERED:
-            fields.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
-        elif outcome is policy.Outcome.GONE:
-            fields.update(status=DeliveryStatus.FAILED)
-        else:
-            delay = None
-            if outcome is policy.Outcome.THROTTLED:
-                delay = policy.parse_retry_after(result.retry_after, now)
-            if delay is None:
-                delay = policy.retry_delay(claim_.attempts)
-            if delay is None or claim_.attempts > len(policy.retry_schedule()):
-                fields.update(status=DeliveryStatus.FAILED)
-                fields["last_error"] = (
-                    f"{result.error} — gave up after {claim_.attempts} attempts."
-                ).strip(" —")
-            else:
-                fields.update(next_attempt_at=now + delay)
-        Delivery.objects.filter(pk=delivery.pk).update(**fields)
-
-        if outcome is policy.Outcome.DELIVERED:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(
-                failing_since=None
-            )
-        elif outcome is policy.Outcome.GONE:
-            endpoint.disable(
-                f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
-                "be sent more. Check with its owner, then activate the endpoint again.",
-                now,
-            )
-        else:
-            _note_failure(endpoint, now)
-    return DeliveryStatus(fields.get("status", DeliveryStatus.PENDING))
+    else:
+        _note_failure(endpoint, now)
+    return DeliveryStatus(fields["status"])
 
 
 def _note_failure(endpoint: WebhookEndpoint, now) -> None:

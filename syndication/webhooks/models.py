@@ -21,6 +21,11 @@ from .. import http
 from .signing import generate_secret
 
 ROTATION_GRACE = timedelta(hours=24)
+# An endpoint that has not answered a single delivery successfully for this long is treated
+# as down: it gets one attempt at a time, so it cannot occupy the workers healthy endpoints
+# need. (A flaky endpoint that fails now and then never stays failing this long: any success
+# clears ``failing_since``.)
+DEGRADED_AFTER = timedelta(seconds=30)
 
 
 def validate_endpoint_url(url: str) -> None:
@@ -96,9 +101,13 @@ class WebhookEndpoint(models.Model):
         self.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
         return self.secret
 
-    def max_in_flight(self) -> int:
-        """Per-endpoint concurrency: a failing endpoint gets one attempt at a time."""
-        if self.failing_since is not None:
+    def is_degraded(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.failing_since is not None and self.failing_since <= now - DEGRADED_AFTER
+
+    def max_in_flight(self, now=None) -> int:
+        """Per-endpoint concurrency: a degraded endpoint gets one attempt at a time."""
+        if self.is_degraded(now):
             return 1
         return int(getattr(settings, "KANAL_WEBHOOK_MAX_IN_FLIGHT", 2))
 

@@ -55,7 +55,8 @@ class ScratchDatabase:
         for attempt in range(retries):
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as conn:
-                    return conn.execute(sql, params).fetchall()
+                    cursor = conn.execute(sql, params)
+                    return cursor.fetchall() if cursor.description else []
             except psycopg.OperationalError:
                 if attempt == retries - 1:
                     raise
@@ -79,7 +80,8 @@ class Cluster:
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         self.rq = bool(redis_url)
-        self.workers: dict[int, subprocess.Popen] = {}
+        self.workers: dict[int, int] = {}  # slot -> pid of a worker forked by the zygote
+        self.zygote: subprocess.Popen | None = None
         self.relay: subprocess.Popen | None = None
         self.kills = 0
         self.restarts = 0
@@ -130,6 +132,8 @@ class Cluster:
                 "default",
                 "--worker-class",
                 "rq.worker.SimpleWorker",
+                "--job-class",
+                "django_tasks_rq.Job",
                 "--name",
                 f"w{slot}-{self._generation}-{secrets.token_hex(3)}",
             ]
@@ -143,8 +147,31 @@ class Cluster:
             f"w{slot}-{self._generation}",
         ]
 
+    def _start_zygote(self) -> None:
+        self.zygote = subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "tests" / "support" / "zygote.py")],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
     def start_worker(self, slot: int) -> None:
-        self.workers[slot] = self._spawn(self.worker_args(slot), f"worker{slot}")
+        if self.zygote is None:
+            self._start_zygote()
+        log = self.log_dir / f"kanal-worker{slot}.log"
+        self.zygote.stdin.write(" ".join([str(log), *self.worker_args(slot)]) + "\n")
+        self.zygote.stdin.flush()
+        self.workers[slot] = int(self.zygote.stdout.readline())
+
+    @staticmethod
+    def is_alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def start(self, workers: int = 3, relay_interval: float = 0.5) -> None:
         for slot in range(workers):
@@ -152,18 +179,21 @@ class Cluster:
         self.relay = self._spawn(["relay", "--interval", str(relay_interval)], "relay")
 
     def kill_worker(self, slot: int) -> None:
-        process = self.workers[slot]
+        pid = self.workers[slot]
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+            os.killpg(pid, signal.SIGKILL)
+        for _ in range(200):
+            if not self.is_alive(pid):
+                break
+            time.sleep(0.01)
         self.kills += 1
         self.start_worker(slot)
 
     def revive_dead(self) -> int:
         """Restart processes that exited on their own (what a supervisor would do)."""
         revived = 0
-        for slot, process in list(self.workers.items()):
-            if process.poll() is not None:
+        for slot, pid in list(self.workers.items()):
+            if not self.is_alive(pid):
                 self.start_worker(slot)
                 revived += 1
         if self.relay and self.relay.poll() is not None:
@@ -172,20 +202,24 @@ class Cluster:
         self.restarts += revived
         return revived
 
+    def alive_workers(self) -> int:
+        return sum(self.is_alive(pid) for pid in self.workers.values())
+
     def stop(self) -> None:
-        for process in [*self.workers.values(), self.relay]:
-            if process is None or process.poll() is not None:
-                continue
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
+        pids = list(self.workers.values())
+        if self.relay is not None and self.relay.poll() is None:
+            pids.append(self.relay.pid)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
-        for process in [*self.workers.values(), self.relay]:
-            if process is None:
-                continue
-            try:
-                process.wait(max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        while time.monotonic() < deadline and any(self.is_alive(pid) for pid in pids):
+            time.sleep(0.05)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        if self.relay is not None:
+            self.relay.wait()
+        if self.zygote is not None:
+            self.zygote.stdin.close()
+            self.zygote.wait(10)
