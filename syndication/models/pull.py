@@ -170,6 +170,8 @@ class ImportedItem(models.Model):
     url = models.URLField(max_length=2000, blank=True)
     fingerprint = models.CharField(max_length=64)
     seen_fingerprints = models.JSONField(default=list, blank=True)
+    # Hash of the entry as parsed: an identical entry skips sanitising on the next poll.
+    raw_hash = models.CharField(max_length=64, blank=True)
     last_revision_id = models.BigIntegerField(null=True, blank=True)
     locally_edited = models.BooleanField(default=False)
     imported_at = models.DateTimeField(auto_now_add=True)

@@ -122,6 +122,17 @@ def _thumbnail(entry: ParsedEntry) -> str:
     return ""
 
 
+def raw_hash(entry: ParsedEntry) -> str:
+    """The entry exactly as parsed, dates and position aside (see pipeline's fast path)."""
+    basis = (
+        entry.guid, entry.link, entry.title, entry.summary, entry.content, entry.author,
+        entry.labels, [(e.url, e.type, e.length) for e in entry.enclosures], entry.thumbnail,
+        entry.youtube_video_id, entry.media_description,
+    )  # fmt: skip
+    encoded = json.dumps(basis, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
 def fingerprint(item: dict) -> str:
     significant = {
         name: _SPACE.sub(" ", value).strip() if isinstance(value, str) else value
@@ -172,6 +183,7 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
         key=key,
         candidate_keys=candidates,
         link_key=identity.link_key(entry),
+        raw_hash=raw_hash(entry),
         published=entry.published or entry.updated,
         fingerprint=fingerprint(fields),
         labels=tuple(fields.pop("labels")),

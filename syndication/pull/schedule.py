@@ -18,6 +18,7 @@ import random
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from syndication.models import Source
@@ -73,11 +74,14 @@ def record_success(
         changes["last_skipped"] = [
             {k: v for k, v in s.items() if k != "transient"} for s in skipped
         ]
+    update = dict(changes)
     if imported:
-        changes["imported_count"] = source.imported_count + imported
-    Source.objects.filter(pk=source.pk).update(**changes)
+        update["imported_count"] = F("imported_count") + imported  # concurrent polls add up
+    Source.objects.filter(pk=source.pk).update(**update)
     for name, value in changes.items():
         setattr(source, name, value)
+    if imported:
+        source.imported_count += imported
 
 
 def record_failure(source: Source, error: str, *, retry_after: timedelta | None = None) -> None:

@@ -64,7 +64,7 @@ class ImportContext:
         rows = ImportedItem.objects.filter(
             Q(key__in=keys) | Q(link_key__in=keys), source=source
         ).only(
-            "id", "key", "link_key", "page_id", "fingerprint", "seen_fingerprints",
+            "id", "key", "link_key", "page_id", "fingerprint", "seen_fingerprints", "raw_hash",
             "last_revision_id", "locally_edited", "source_id", "url",
         )  # fmt: skip
         for row in rows:
@@ -74,10 +74,13 @@ class ImportContext:
         return cls(source=source, index=source.index_page, existing=existing, by_link=by_link)
 
     def find(self, item: NormalisedItem) -> ImportedItem | None:
-        for key in item.candidate_keys:
+        return self.find_keys(item.candidate_keys)
+
+    def find_keys(self, keys) -> ImportedItem | None:
+        for key in keys:
             if key in self.existing:
                 return self.existing[key]
-        for key in item.candidate_keys:
+        for key in keys:
             if key in self.by_link:
                 return self.by_link[key]
         return None
@@ -182,6 +185,7 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
             page=page,
             url=item.url[:2000],
             fingerprint=item.fingerprint,
+            raw_hash=item.raw_hash,
             seen_fingerprints=[item.fingerprint],
             last_revision_id=revision.pk,
         )
@@ -206,10 +210,13 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
         ]
         record.fingerprint = item.fingerprint
         record.url = item.url[:2000]
+        record.link_key = item.link_key or record.link_key
+        record.raw_hash = item.raw_hash
         record.last_revision_id = revision.pk
         record.save(
             update_fields=[
-                "seen_fingerprints", "fingerprint", "url", "last_revision_id", "updated_at",
+                "seen_fingerprints", "fingerprint", "url", "link_key", "last_revision_id",
+                "raw_hash", "updated_at",
             ]
         )  # fmt: skip
         _record_imported(context.source, record, page, UPDATED)

@@ -83,3 +83,4 @@ class NormalisedItem:
     published: datetime | None = None
     labels: tuple[str, ...] = ()
     fingerprint: str = ""
+    raw_hash: str = ""

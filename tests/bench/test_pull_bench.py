@@ -108,6 +108,7 @@ def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+@pytest.mark.timeout(7200)
 @pytest.mark.django_db(transaction=True)
 def test_pull_benchmark():
     from themes.models import Theme

@@ -304,3 +304,23 @@ class TestAtomicity:
 
     def test_upsert_is_the_corpus_seam(self):
         assert corpus("rss_no_guids.xml")
+
+
+class TestFastPath:
+    def test_an_identical_entry_is_not_normalised_again(
+        self, feed_server, make_source, monkeypatch
+    ):
+        from syndication.pull import pipeline
+
+        source = make_source(feed_server.url("/f.xml"))
+        items = [item("g1", "Ett"), item("g2", "Två"), item("g3", "Tre")]
+        feed_server.serve("/f.xml", rss(*items))
+        poll_source(source)
+
+        def must_not_run(*args, **kwargs):
+            raise AssertionError("normalise called for an unchanged entry")
+
+        monkeypatch.setattr(pipeline, "normalise", must_not_run)
+        feed_server.serve("/f.xml", rss(*reversed(items)))  # new bytes, same entries
+        report = poll_source(source)
+        assert report.counts == {"unchanged": 3}
