@@ -270,6 +270,7 @@ def database_envs(workdir: Path) -> list[tuple[str, dict[str, str]]]:
     return envs
 
 
+@pytest.mark.timeout(0)  # seeding 10,000 pages twice takes longer than the suite's limit
 def test_api_benchmark():
     workdir = Path(tempfile.mkdtemp(prefix="kanal-bench-"))
     failures = []
