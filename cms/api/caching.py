@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -98,12 +98,29 @@ def _root_id() -> int:
     return root_id
 
 
+STAMP_KEY = "kanal:api:global-stamp"
+
+
 def global_stamp() -> tuple[int, datetime | None]:
     """The global stamp and the time of the last change that can alter any API response.
 
-    Read on every GET (it is what makes a 304 cheap), so it is one primary-key lookup in
-    plain SQL rather than an ORM query.
+    Read on every GET (it is what makes a 304 cheap). It is kept in the cache for
+    ``KANAL_API_STAMP_TTL`` seconds (default 1), so a hot GET touches no database at all;
+    ``bump`` deletes it at once and again after its transaction commits. With a shared cache
+    (Redis) every process sees a change at once; with per-process local memory another
+    process may answer from the previous stamp for at most the TTL.
     """
+    cached = cache.get(STAMP_KEY)
+    if cached is not None:
+        return cached
+    value = _read_global_stamp()
+    if settings.KANAL_API_STAMP_TTL:
+        cache.set(STAMP_KEY, value, settings.KANAL_API_STAMP_TTL)
+    return value
+
+
+def _read_global_stamp() -> tuple[int, datetime | None]:
+    """One primary-key lookup in plain SQL (no ORM query compilation on the hot path)."""
     table = connection.ops.quote_name(ApiCacheStamp._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT stamp, changed_at FROM {table} WHERE page_id = %s", [_root_id()])  # noqa: S608
@@ -132,6 +149,9 @@ def bump(page_ids: Iterable[int]) -> None:
             [s for s in new if s.page_id in existing_pages], ignore_conflicts=True
         )
     ApiCacheStamp.objects.filter(page_id__in=ids).update(stamp=F("stamp") + 1, changed_at=now)
+    cache.delete(STAMP_KEY)
+    # Again after commit: a reader in another process may have cached the old stamp meanwhile.
+    transaction.on_commit(lambda: cache.delete(STAMP_KEY))
 
 
 # -- conditional GET and the response cache -------------------------------------------------

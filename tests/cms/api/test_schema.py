@@ -125,3 +125,10 @@ def test_docs_are_served_offline(site, client):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+@pytest.mark.parametrize("url", ["/api/v2/schema/?format=json", "/api/v2/docs/"])
+def test_schema_and_docs_have_validators(site, client, url):
+    response = client.get(url)
+    assert response["ETag"] and response["Last-Modified"] and response["Cache-Control"]
+    assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
