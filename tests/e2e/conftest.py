@@ -62,6 +62,24 @@ def pytest_collection_modifyitems(items):
     types or permissions. Last, they hurt nobody (and the fast tests report first).
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if not CHROMIUM.exists() and not _browser_required():
+        # Skip before any fixture runs (no test database is built for nothing).
+        skip = pytest.mark.skip(reason=_missing_browser_reason())
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(skip)
+
+
+def _browser_required() -> bool:
+    return bool(os.environ.get("CI") or os.environ.get("KANAL_REQUIRE_BROWSER"))
+
+
+def _missing_browser_reason() -> str:
+    return (
+        f"{CHROMIUM} not found: install Debian's Chromium "
+        "(`apt-get install chromium`, see .ci/apt-packages); Playwright's own browser "
+        "downloads are not used"
+    )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -93,14 +111,9 @@ class RequestLog:
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
-        reason = (
-            f"{CHROMIUM} not found: install Debian's Chromium "
-            "(`apt-get install chromium`, see .ci/apt-packages); Playwright's own browser "
-            "downloads are not used"
-        )
-        if os.environ.get("CI") or os.environ.get("KANAL_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        if _browser_required():
+            pytest.fail(_missing_browser_reason())
+        pytest.skip(_missing_browser_reason())
     return CHROMIUM
 
 
