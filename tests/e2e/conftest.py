@@ -2,17 +2,18 @@
 live server.
 
 The live server runs in a thread of the test process and serves static files from the apps
-(``StaticFilesHandler``), so the admin's JavaScript runs as it does under ``make run``. On
-SQLite the test database is shared in memory, so the server thread sees what a test writes
-and the test sees what the browser saved. The tests are transactional (the server commits);
+(``StaticFilesHandler``), so the admin's JavaScript runs as it does under ``make run``. Each
+request thread opens its own database connection: on SQLite the test database is then a file
+(see ``django_db_modify_db_settings`` in ``tests/conftest.py``), on PostgreSQL the usual
+test database. The tests are transactional (the server commits what the browser saves);
 ``serialized_rollback`` restores what the migrations created (the root page, the default
-site, the locales) for whichever transactional test runs next.
+site, the locales) before each of them, and they run last (see below).
 
 Chromium is never downloaded: ``/usr/bin/chromium`` comes from Debian (``.ci/apt-packages``).
 Without it the tests skip locally and fail under CI (``CI`` or ``KANAL_REQUIRE_BROWSER`` set),
-so a missing browser never passes silently there. Every request the browser makes is recorded;
-requests to anything but the loopback interface are aborted (there is no internet here, and
-Kanal must not need it) and reported by ``offsite_requests``.
+so a missing browser never passes silently there. Every request the browser makes is recorded
+(``request_log``); requests to anything but the loopback interface are aborted (there is no
+internet here, and Kanal must not need it) and listed in ``request_log.offsite``.
 
 On failure a screenshot and the page's HTML are written to ``$KANAL_E2E_ARTIFACTS`` (default:
 ``<tmp>/kanal-e2e-artifacts``); the paths are printed with the test's output.
@@ -61,6 +62,24 @@ def pytest_collection_modifyitems(items):
     types or permissions. Last, they hurt nobody (and the fast tests report first).
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if not CHROMIUM.exists() and not _browser_required():
+        # Skip before any fixture runs (no test database is built for nothing).
+        skip = pytest.mark.skip(reason=_missing_browser_reason())
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(skip)
+
+
+def _browser_required() -> bool:
+    return bool(os.environ.get("CI") or os.environ.get("KANAL_REQUIRE_BROWSER"))
+
+
+def _missing_browser_reason() -> str:
+    return (
+        f"{CHROMIUM} not found: install Debian's Chromium "
+        "(`apt-get install chromium`, see .ci/apt-packages); Playwright's own browser "
+        "downloads are not used"
+    )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -92,14 +111,9 @@ class RequestLog:
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not CHROMIUM.exists():
-        reason = (
-            f"{CHROMIUM} not found: install Debian's Chromium "
-            "(`apt-get install chromium`, see .ci/apt-packages); Playwright's own browser "
-            "downloads are not used"
-        )
-        if os.environ.get("CI") or os.environ.get("KANAL_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        if _browser_required():
+            pytest.fail(_missing_browser_reason())
+        pytest.skip(_missing_browser_reason())
     return CHROMIUM
 
 
@@ -127,7 +141,7 @@ def browser_context(
     request, chromium_path, tmp_path, async_unsafe_allowed, autosave_off, e2e_db
 ) -> Iterator:
     """A fresh Chromium profile per test, in Swedish like the editors' browsers."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -140,6 +154,7 @@ def browser_context(
             viewport={"width": 1400, "height": 1000},
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
+        expect.set_options(timeout=ACTION_TIMEOUT_MS)
         try:
             yield context
         finally:
