@@ -304,3 +304,12 @@ class TestRedisCache:
             assert api(f"/api/v2/pages/{page.pk}/").json()["author"]["name"] == "Nytt Namn"
         finally:
             caches["default"].clear()
+
+
+def test_api_views_run_outside_atomic_requests():
+    """ATOMIC_REQUESTS is on for the admin; the read-only API must not hold a transaction."""
+    from django.urls import resolve
+
+    for url in ("/api/v2/pages/", "/api/v2/pages/1/", "/api/v2/themes/", "/api/v2/changes/"):
+        view = resolve(url).func
+        assert "default" in getattr(view, "_non_atomic_requests", set()), url
