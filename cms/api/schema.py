@@ -525,6 +525,12 @@ def build() -> Schema:
     }
 
 
+def only_public_api(endpoints: list) -> list:
+    """drf-spectacular preprocessing hook: describe ``/api/v2/`` only, not Wagtail's own
+    admin API (internal, and not introspectable without an admin request)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v2/")]
+
+
 def postprocess(result: Schema, generator, request, public) -> Schema:
     """drf-spectacular postprocessing hook: our paths and components replace its guesses."""
     built = build()

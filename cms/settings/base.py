@@ -252,5 +252,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["cms.api.schema.postprocess"],
 }

@@ -6,8 +6,8 @@ The live server runs in a thread of the test process and serves static files fro
 request thread opens its own database connection: on SQLite the test database is then a file
 (see ``django_db_modify_db_settings`` in ``tests/conftest.py``), on PostgreSQL the usual
 test database. The tests are transactional (the server commits what the browser saves);
-``serialized_rollback`` restores what the migrations created (the root page, the default
-site, the locales) before each of them, and they run last (see below).
+``e2e_db`` recreates what the migrations created (the root page, the root collection, the
+locale) when an earlier flush removed it, and they run last (see below).
 
 Chromium is never downloaded: ``/usr/bin/chromium`` comes from Debian (``.ci/apt-packages``).
 Without it the tests skip locally and fail under CI (``CI`` or ``KANAL_REQUIRE_BROWSER`` set),
@@ -57,9 +57,8 @@ _reports = pytest.StashKey[dict]()
 def pytest_collection_modifyitems(items):
     """Run the browser tests last, after pytest-django's ordering.
 
-    They are transactional with ``serialized_rollback``; Django then flushes without
-    re-running ``post_migrate``, so a transactional test after them would find no content
-    types or permissions. Last, they hurt nobody (and the fast tests report first).
+    They are transactional and leave a flushed database behind; last, they hurt nobody
+    (and the fast tests report first).
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if not CHROMIUM.exists() and not _browser_required():
@@ -197,8 +196,21 @@ def page(browser_context, request_log):
 
 
 @pytest.fixture
-def e2e_db(transactional_db, django_db_serialized_rollback) -> None:
-    """Committed data the live server can see; what migrations created is restored first."""
+def e2e_db(transactional_db) -> None:
+    """Committed data the live server can see, on top of what Wagtail's data migrations make.
+
+    Other transactional tests flush the database (keeping content types and permissions but
+    not the data migrations' rows), so the root page, root collection and default locale are
+    recreated here when missing. (``serialized_rollback`` cannot be used: restoring its
+    snapshot collides with the content types that a previous flush re-created.)
+    """
+    from wagtail.models import Collection, Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(language_code="sv")
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 @pytest.fixture

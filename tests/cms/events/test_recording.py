@@ -23,7 +23,9 @@ class TestRecordingFromSignals:
         assert event.object_type == "cms.ArticlePage"
         assert event.version == 1
         assert event.data["title"] == page.title
-        assert event.data["meta"]["url_path"] == page.url_path
+        assert event.data["id"] == page.pk
+        assert event.data["meta"]["type"] == "cms.ArticlePage"
+        assert event.data["meta"]["revision"] == page.live_revision_id
 
     def test_unpublish_publish_delete_move_each_record_a_new_version(
         self, make_article, article_index
@@ -48,7 +50,7 @@ class TestRecordingFromSignals:
             "page.deleted",
         ]
         assert [e.version for e in events] == [1, 2, 3, 4, 5, 6]
-        assert events[3].data["meta"]["url_path"].startswith(other_index.url_path)
+        assert events[3].data["meta"]["parent"]["id"] == other_index.pk
         assert events[5].data is None
         assert events[5].object_type == "cms.ArticlePage"
 
