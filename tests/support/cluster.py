@@ -96,16 +96,23 @@ class Cluster:
         self._generation = 0
         self.log_dir = Path(os.environ.get("KANAL_TEST_LOG_DIR", "/tmp"))
 
-    def manage(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=True,
-        )
+    def manage(self, *args: str, timeout: float = 600, attempts: int = 2):
+        """Run a management command; retried once, since the shared PostgreSQL server may be
+        restarted by another suite's restart test while we migrate."""
+        for attempt in range(attempts):
+            result = subprocess.run(
+                [sys.executable, "manage.py", *args],
+                cwd=BASE_DIR,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+            if result.returncode == 0:
+                return result
+            if attempt < attempts - 1:
+                time.sleep(5)
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
 
     def python(self, code: str, timeout: float = 600) -> str:
         script = "import django; django.setup()\n" + code
