@@ -42,6 +42,11 @@ class LoopbackServer:
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 self.body = self.rfile.read(length) if length else b""
+                if len(self.body) < length:
+                    # The client died mid-request (a killed worker): a truncated request is
+                    # no request, as for any real HTTP server.
+                    self.close_connection = True
+                    return
                 with owner.server.lock:
                     owner.server.requests.append(
                         {
