@@ -62,6 +62,15 @@ def record(
     if revision_id is None and isinstance(instance, Page) and event_type != EventType.PAGE_DELETED:
         revision_id = instance.live_revision_id or instance.latest_revision_id
 
+    # Build the payload before taking the counter lock: every publisher waits on that lock,
+    # and it is held until the caller's transaction ends.
+    if data is _UNSET:
+        if event_type == EventType.PAGE_DELETED or not isinstance(instance, Page):
+            data = None
+        else:
+            revision_obj = revision if isinstance(revision, Revision) else None
+            data = page_data(instance, revision_obj)
+
     with transaction.atomic():
         counter = _locked_counter()
         latest = Event.objects.for_object(kind, instance.pk).order_by("-version").first()
@@ -72,12 +81,6 @@ def record(
             and latest.revision == revision_id
         ):
             return latest
-        if data is _UNSET:
-            if event_type == EventType.PAGE_DELETED or not isinstance(instance, Page):
-                data = None
-            else:
-                revision_obj = revision if isinstance(revision, Revision) else None
-                data = page_data(instance, revision_obj)
         counter.value += 1
         counter.save(update_fields=["value"])
         event = Event.objects.create(

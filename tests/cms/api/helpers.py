@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from wagtail.models import Page
+
+from cms.demo.seeder import publish as publish_revision
 
 
 def publish(page: Page) -> Page:
-    with transaction.atomic():
-        page.save_revision().publish()
+    publish_revision(page)
     page.refresh_from_db()
     return page
 
