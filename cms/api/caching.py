@@ -135,13 +135,19 @@ def _read_global_stamp() -> tuple[int, datetime | None]:
     return int(stamp), changed_at
 
 
-def bump(page_ids: Iterable[int]) -> None:
-    """Mark pages (and the whole API) as changed: their cached representations become stale."""
+def bump(page_ids: Iterable[int], *, create: bool = True) -> None:
+    """Mark pages (and the whole API) as changed: their cached representations become stale.
+
+    ``create=False`` only bumps stamps that exist. Handlers that run while pages are being
+    deleted (a view restriction goes with its page) must not create a stamp for a page whose
+    stamp the deletion has already removed: the page row goes a moment later and the commit
+    fails on the stamp's foreign key.
+    """
     ids = set(page_ids) | {_root_id()}
     now = timezone.now()
     existing = set(ApiCacheStamp.objects.filter(page_id__in=ids).values_list("page_id", flat=True))
     new = [ApiCacheStamp(page_id=pk, stamp=0, changed_at=now) for pk in ids - existing]
-    if new:
+    if new and create:
         existing_pages = set(
             Page.objects.filter(pk__in=[s.page_id for s in new]).values_list("pk", flat=True)
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -102,8 +103,18 @@ def on_theme_changed(sender, instance, **kwargs) -> None:
 
 
 def on_visibility_changed(sender, instance, **kwargs) -> None:
-    """Privacy or site changes alter which pages anyone may see: every response is stale."""
-    bump(Page.objects.values_list("pk", flat=True))
+    """Privacy or site changes alter which pages anyone may see: every response is stale.
+
+    A restriction is also deleted *with* its page (and with every restricted descendant), in
+    the middle of Django's cascade: the pages' stamps are already gone, the pages not yet. So
+    in the transaction only existing stamps are bumped (the global one included); stamps for
+    pages that never had one are created after commit, when deleted pages are really gone.
+    Until then such pages are cached under stamp 0 at most for the moment between commit and
+    callback, and the second bump also bumps the global stamp (so no response built in that
+    moment survives it).
+    """
+    bump(Page.objects.values_list("pk", flat=True), create=False)
+    transaction.on_commit(lambda: bump(Page.objects.values_list("pk", flat=True)))
 
 
 def _kanal_page_models() -> list[type[KanalPage]]:
