@@ -43,6 +43,7 @@ from .keys import ApiKeyAuthentication, RateThrottle
 from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
 from .representation import META_FIELDS, TYPE_FIELDS, fields_of, unit_representation
 from .resolver import Resolver
+from .search import SearchTooExpensive, search_budget
 
 PAGE_LIST_PARAMETERS = frozenset(
     [
@@ -173,6 +174,17 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         return conditional_response(request, self.build_listing)
 
     def build_listing(self) -> bytes:
+        if "search" not in self.request.GET:
+            return self._build_listing()
+        try:
+            with search_budget():
+                return self._build_listing()
+        except SearchTooExpensive as exc:
+            raise BadRequestError(
+                "search: too costly to answer; use fewer or more specific words"
+            ) from exc
+
+    def _build_listing(self) -> bytes:
         request = self.request
         check_parameters(request, PAGE_LIST_PARAMETERS)
         limit, offset = limit_and_offset(request)

@@ -19,6 +19,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 from themes.models import Theme
 
 from ..models import KanalPage
+from . import search
 from .params import csv, moment, positive_int
 
 # ?order= values: public name -> model field. "date" is the first publication.
@@ -198,11 +199,7 @@ class SearchFilter(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if "search" not in request.GET:
             return queryset
-        query = request.GET["search"].strip()
-        if not query:
-            raise BadRequestError("search: must not be empty")
-        if len(query) > 200:
-            raise BadRequestError("search: at most 200 characters")
+        query = search.parse(request.GET["search"])
         if "cursor" in request.GET:
             raise BadRequestError("cursor: cannot be combined with search (use offset)")
         try:

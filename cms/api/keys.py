@@ -3,7 +3,8 @@
 A consumer sends its key as ``Authorization: Api-Key <secret>``; the key is looked up by the
 SHA-256 of the secret (``ApiKey.hashed_key``), never stored or logged in clear. Rate limits
 are fixed one-minute windows counted in Django's cache: per key (``rate_limit_per_minute``)
-or, for anonymous readers, per client address (``KANAL_API_ANON_RATE_PER_MINUTE``).
+or, for anonymous readers, per client address (``KANAL_API_ANON_RATE_PER_MINUTE``; see
+``client_address`` for when a forwarded address counts).
 Exceeding one answers 429 with ``Retry-After``. With a local-memory cache the counters are
 per process; set ``REDIS_URL`` to share them.
 """
@@ -11,6 +12,8 @@ per process; set ``REDIS_URL`` to share them.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 from django.conf import settings
 from django.core.cache import cache
@@ -63,6 +66,50 @@ class ApiKeyAuthentication(BaseAuthentication):
         return "Api-Key"
 
 
+def _networks(entries: Iterable[str]) -> list[IPv4Network | IPv6Network]:
+    return [ip_network(entry.strip("[]"), strict=False) for entry in entries]
+
+
+def _parse_address(value: str) -> IPv4Address | IPv6Address | None:
+    value = value.strip().strip("[]")
+    try:
+        return ip_address(value)
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str:
+    """The address a rate limit counts: the peer, or what trusted proxies say the client was.
+
+    ``X-Forwarded-For`` is believed only when the peer (``REMOTE_ADDR``) is one of
+    ``KANAL_TRUSTED_PROXIES`` (addresses or networks; none by default). Then the header is read
+    from the right — each proxy appends the address it saw — skipping trusted proxies; the
+    first untrusted address is the client. Whatever a client writes into the header itself
+    ends up on the left and is never reached. (DRF's ``get_ident`` takes the header from
+    anyone, so a client that rotates it escapes every limit.)
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    trusted = _networks(settings.KANAL_TRUSTED_PROXIES)
+    if not trusted:
+        return peer
+
+    def is_trusted(address: IPv4Address | IPv6Address | None) -> bool:
+        return address is not None and any(address in network for network in trusted)
+
+    if not is_trusted(_parse_address(peer)):
+        return peer
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    client = peer
+    for hop in reversed(hops):
+        address = _parse_address(hop)
+        if address is None:
+            break  # garbage from the client's side of the chain: the last good hop counts
+        client = str(address)
+        if not is_trusted(address):
+            break
+    return client
+
+
 class RateThrottle(BaseThrottle):
     """Fixed one-minute windows: per API key, or per client address for anonymous readers."""
 
@@ -73,21 +120,28 @@ class RateThrottle(BaseThrottle):
         key = api_key_of(request)
         if key is not None:
             return f"key:{key.pk}", key.rate_limit_per_minute
-        return f"ip:{self.get_ident(request)}", getattr(settings, self.setting)
+        return f"ip:{client_address(request)}", getattr(settings, self.setting)
+
+    def weight(self, request) -> int:
+        """What a request counts: a search costs the database far more than a read."""
+        if "search" in request.GET:
+            return max(1, settings.KANAL_API_SEARCH_RATE_WEIGHT)
+        return 1
 
     def allow_request(self, request, view) -> bool:
         ident, limit = self.limit_for(request)
         if not limit:
             return True
+        weight = self.weight(request)
         now = time.time()
         window = int(now // 60)
         counter = f"kanal:api:rate:{self.scope}:{ident}:{window}"
         cache.add(counter, 0, timeout=61)
         try:
-            count = cache.incr(counter)
+            count = cache.incr(counter, weight)
         except ValueError:  # expired between add and incr
-            cache.set(counter, 1, timeout=61)
-            count = 1
+            cache.set(counter, weight, timeout=61)
+            count = weight
         self._wait = 60 - (now % 60)
         return count <= limit
 

@@ -240,6 +240,13 @@ KANAL_API_STAMP_TTL = int(os.environ.get("KANAL_API_STAMP_TTL", "1"))
 KANAL_API_CACHE_TIMEOUT = int(os.environ.get("KANAL_API_CACHE_TIMEOUT", str(24 * 3600)))
 KANAL_API_ANON_RATE_PER_MINUTE = int(os.environ.get("KANAL_API_ANON_RATE_PER_MINUTE", "600"))
 KANAL_API_FEEDBACK_RATE_PER_MINUTE = int(os.environ.get("KANAL_API_FEEDBACK_RATE_PER_MINUTE", "10"))
+# Search (cms.api.search): words per query, time budget of its queries, rate-limit weight.
+KANAL_API_SEARCH_MAX_TERMS = int(os.environ.get("KANAL_API_SEARCH_MAX_TERMS", "8"))
+KANAL_API_SEARCH_BUDGET_MS = int(os.environ.get("KANAL_API_SEARCH_BUDGET_MS", "1500"))
+KANAL_API_SEARCH_RATE_WEIGHT = int(os.environ.get("KANAL_API_SEARCH_RATE_WEIGHT", "10"))
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For rate limits believe:
+# the load balancer or CDN in front of Kanal. Empty: the connecting address always counts.
+KANAL_TRUSTED_PROXIES = env_list("KANAL_TRUSTED_PROXIES")
 KANAL_FEEDBACK_COMMENT_MAX = 1000
 KANAL_PREVIEW_TOKEN_MAX_AGE = 15 * 60
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
