@@ -9,23 +9,14 @@ and serialisation. Errors are ``{"message": …}`` with 400 (naming the paramete
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import status
-from rest_framework.exceptions import (
-    APIException,
-    AuthenticationFailed,
-    NotAuthenticated,
-    Throttled,
-)
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents import get_document_model
@@ -38,6 +29,7 @@ from ..models import OrganisationUnit, Person
 from . import fields as field_selection
 from . import filters
 from .caching import conditional_response, page_rows, representations_for_rows
+from .errors import error_response
 from .images import document_representation, image_representation, restricted_collection_ids
 from .keys import ApiKeyAuthentication, RateThrottle
 from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
@@ -102,26 +94,10 @@ class KanalEndpointMixin:
     throttle_classes = [RateThrottle]
 
     def handle_exception(self, exc):
-        if isinstance(exc, Http404):
-            return Response({"message": str(exc) or "not found"}, status=404)
-        if isinstance(exc, BadRequestError):
-            return Response({"message": str(exc)}, status=400)
-        if isinstance(exc, Throttled):
-            wait = math.ceil(exc.wait or 60)
-            return Response(
-                {"message": f"rate limit exceeded; retry in {wait} seconds"},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": str(wait)},
-            )
-        if isinstance(exc, AuthenticationFailed | NotAuthenticated):
-            return Response(
-                {"message": str(exc.detail)},
-                status=401,
-                headers={"WWW-Authenticate": "Api-Key"},
-            )
-        if isinstance(exc, APIException):
-            return Response({"message": str(exc.detail)}, status=exc.status_code)
-        return super().handle_exception(exc)
+        response = error_response(exc)
+        if response is None:
+            return super().handle_exception(exc)
+        return response
 
 
 class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):

@@ -2,18 +2,23 @@
 
 Body: ``{"page": <id>, "useful": true|false, "comment": "…"}``. The page must be live and
 public; the comment is optional, at most ``KANAL_FEEDBACK_COMMENT_MAX`` characters, and stored
-as plain text (markup removed, control characters dropped). Anonymous readers are limited per
-address (``KANAL_API_FEEDBACK_RATE_PER_MINUTE``); API keys need the ``write:feedback`` scope
-and use their own limit.
+as plain text (markup removed, control characters dropped). Only ``application/json`` bodies
+of at most ``KANAL_FEEDBACK_BODY_MAX`` bytes are read; a larger declared body is refused
+unread (413). Anonymous readers are limited per address
+(``KANAL_API_FEEDBACK_RATE_PER_MINUTE``); API keys need the ``write:feedback`` scope and use
+their own limit.
 """
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 import nh3
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
@@ -23,15 +28,43 @@ from .endpoints import KanalEndpointMixin
 from .keys import FeedbackThrottle, api_key_of
 from .models import SCOPE_WRITE_FEEDBACK, PageFeedback
 
+MAX_DECODING_ROUNDS = 5
+
 
 def plain_text(value: str) -> str:
-    """Markup removed and control characters (other than newlines and tabs) dropped."""
-    text = nh3.clean(value, tags=set())
-    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    text = text.replace("&quot;", '"').replace("&#39;", "'")
+    """The comment as plain text that stays plain: no markup now, none after unescaping.
+
+    Markup is removed and entities decoded until nothing changes, so an escaped tag
+    (``&lt;img onerror=…&gt;``, or escaped twice) cannot come back as markup after one
+    decoding step; control characters (other than newlines and tabs) are dropped. Text that
+    merely contains ``<`` or ``&`` (``a < b``) is kept as typed: consumers escape on output.
+    """
+    text = value
+    for _ in range(MAX_DECODING_ROUNDS):
+        cleaned = html.unescape(nh3.clean(text, tags=set()))
+        if cleaned == text:
+            break
+        text = cleaned
+    else:  # still changing: whatever is left is not a comment anyone typed
+        text = text.replace("<", "").replace(">", "")
     return "".join(
         ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
     ).strip()
+
+
+class JSONOnlyParser(JSONParser):
+    """JSON bodies only, with nesting too deep for Python's parser refused as a 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError("body: JSON nested too deeply") from exc
+
+
+class RequestBodyTooLarge(APIException):
+    status_code = 413
+    default_detail = "body: too large"
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -49,7 +82,24 @@ class FeedbackResponseSerializer(serializers.Serializer):
 
 class FeedbackView(KanalEndpointMixin, APIView):
     throttle_classes = [FeedbackThrottle]
+    parser_classes = [JSONOnlyParser]
     serializer_class = FeedbackSerializer
+
+    def initial(self, request, *args, **kwargs):
+        """Refuse a body by its declared size before anything reads it (or checks throttles)."""
+        limit = settings.KANAL_FEEDBACK_BODY_MAX
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise RequestBodyTooLarge(f"body: at most {limit} bytes of JSON")
+        media_type = request.content_type.split(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise UnsupportedMediaType(
+                media_type, detail="body: send a JSON object as application/json"
+            )
+        super().initial(request, *args, **kwargs)
 
     def post(self, request):
         key = api_key_of(request)

@@ -215,6 +215,7 @@ KANAL_ALLOW_PRIVATE_HOSTS = env_list("KANAL_ALLOW_PRIVATE_HOSTS")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "cms.api.errors.exception_handler",
 }
 
 LOGGING = {
@@ -248,6 +249,8 @@ KANAL_API_SEARCH_RATE_WEIGHT = int(os.environ.get("KANAL_API_SEARCH_RATE_WEIGHT"
 # the load balancer or CDN in front of Kanal. Empty: the connecting address always counts.
 KANAL_TRUSTED_PROXIES = env_list("KANAL_TRUSTED_PROXIES")
 KANAL_FEEDBACK_COMMENT_MAX = 1000
+# Feedback bodies larger than this are refused from Content-Length, before anything is read.
+KANAL_FEEDBACK_BODY_MAX = 16 * 1024
 KANAL_PREVIEW_TOKEN_MAX_AGE = 15 * 60
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"

@@ -156,3 +156,66 @@ class TestSearchBudget:
         response = api("/api/v2/pages/?search=skola")
         assert response.status_code == 400
         assert response.json()["message"].startswith("search: too costly")
+
+
+class TestFeedbackStaysPlainText:
+    VECTORS = [
+        "&lt;img src=x onerror=alert(1)&gt;",
+        "&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;",
+        "<b>Bra</b> &lt;b&gt;men&lt;/b&gt;",
+        "&#60;svg onload=alert(1)&#62;",
+    ]
+
+    @pytest.mark.parametrize("comment", VECTORS)
+    def test_escaped_markup_is_not_stored_as_markup(self, client, site, comment):
+        page = ArticlePage.objects.live().first()
+        response = client.post(
+            "/api/v2/feedback/",
+            {"page": page.pk, "useful": True, "comment": comment},
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+        stored = PageFeedback.objects.get().comment
+        assert "<" not in stored and ">" not in stored, stored
+        assert response.json()["comment"] == stored
+
+    @pytest.mark.parametrize("comment", [*VECTORS, "a < b & c > d", "5 &lt; 6"])
+    def test_cleaning_is_idempotent(self, comment):
+        from cms.api.feedback import plain_text
+
+        once = plain_text(comment)
+        assert plain_text(once) == once
+
+    def test_plain_comparisons_survive(self):
+        from cms.api.feedback import plain_text
+
+        assert plain_text("a < b & c > d") == "a < b & c > d"
+
+
+class TestFeedbackBody:
+    def test_only_json_is_accepted(self, client, site):
+        page = ArticlePage.objects.live().first()
+        response = client.post("/api/v2/feedback/", {"page": page.pk, "useful": "true"})
+        assert response.status_code == 415
+        assert "application/json" in response.json()["message"]
+        assert PageFeedback.objects.count() == 0
+
+    def test_a_large_body_is_refused_before_it_is_read(self, site, settings):
+        """The body is a stream that fails if read: the refusal comes from Content-Length."""
+        from django.test import RequestFactory
+
+        from cms.api.feedback import FeedbackView
+
+        class Unreadable:
+            def read(self, *args):
+                raise AssertionError("the body was read")
+
+            readline = read
+
+        request = RequestFactory().post("/api/v2/feedback/", b"", content_type="application/json")
+        request.META["CONTENT_LENGTH"] = str(30 * 1024 * 1024)
+        request.META["wsgi.input"] = Unreadable()
+        request._stream = Unreadable()
+        response = FeedbackView.as_view()(request)
+        assert response.status_code == 413
+        assert "at most" in response.data["message"]
