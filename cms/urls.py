@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.db import DEFAULT_DB_ALIAS
-from django.urls import URLResolver, include, path
+from django.urls import URLResolver, include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import errors as api_errors
 from cms.api import router as api_router
 
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("syndication/", include("syndication.urls")),
     path("api/v2/", include(non_atomic(api_router.urlpatterns))),
+    re_path(r"^api/v2/", api_errors.not_found),
 ]
 
 if settings.DEBUG:

@@ -129,6 +129,17 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
             ) from exc
         return list(models)
 
+    def get_base_queryset(self):
+        """Wagtail's public pages; an unknown ``?site=`` is a bad parameter, not a 404."""
+        try:
+            return super().get_base_queryset()
+        except Http404 as exc:
+            if "site" in self.request.GET:
+                raise BadRequestError(
+                    "site: no site with this hostname (give hostname or hostname:port)"
+                ) from exc
+            raise
+
     def get_queryset(self):
         models = self.page_types()
         base = self.get_base_queryset()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import status
 from rest_framework.exceptions import (
     APIException,
@@ -59,3 +59,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     from rest_framework.views import exception_handler as drf_default
 
     return error_response(exc) or drf_default(exc, context)
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other URL under ``/api/v2/``: a JSON 404 like the API's own, not the HTML page."""
+    return JsonResponse({"message": "not found: no such API endpoint or object"}, status=404)

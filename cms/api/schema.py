@@ -25,6 +25,7 @@ from ..blocks import (
 )
 from ..models import ArticlePage, HomePage, ProgramPage, VideoPage
 from ..video_urls import PROVIDERS
+from .params import MAX_ID
 from .representation import TYPE_FIELDS, type_label
 
 Schema = dict[str, Any]
@@ -328,7 +329,7 @@ def _param(name: str, description: str, schema: Schema | None = None, where: str
     }
 
 
-ID_PARAM = _param("id", "The object's id.", INT, "path")
+ID_PARAM = _param("id", "The object's id.", {**INT, "minimum": 0, "maximum": MAX_ID}, "path")
 FIELDS_PARAM = _param(
     "fields",
     "Field selection as in Wagtail: title,intro  *  _,title  -intro  author(name,email).",

@@ -28,6 +28,10 @@ GET_ENDPOINTS = [
     "/api/v2/organisation-units/",
     "/api/v2/changes/",
     "/api/v2/preview/{page}/",
+    "/api/v2/pages/99999999999999999999999/",
+    "/api/v2/images/99999999999999999999999/",
+    "/api/v2/preview/99999999999999999999999/",
+    "/api/v2/no-such-endpoint/",
     "/api/v2/schema/",
     "/api/v2/docs/",
     "/syndication/websub/1/",
@@ -72,6 +76,20 @@ def test_hostile_queries_never_answer_5xx(site, anonymous, query):
         if response.status_code >= 500:
             failures.append((url, response.status_code))
     assert failures == []
+
+
+def test_unknown_api_urls_answer_json_404(site, anonymous):
+    for url in ["/api/v2/no-such-endpoint/", "/api/v2/pages/-1/", "/api/v2/themes/x/"]:
+        response = anonymous.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "message" in response.json()
+
+
+def test_unknown_site_is_a_readable_400(site, anonymous):
+    response = anonymous.get("/api/v2/pages/?site=nowhere.example")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("site:")
 
 
 def test_too_many_fields_is_a_readable_400(site, anonymous):
