@@ -12,6 +12,8 @@ of asking an oEmbed provider.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -19,6 +21,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .video_urls import UnknownVideoURL, parse_video_url
+from .visibility import in_public_collection, is_public_page, restricted_collection_ids
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -47,6 +50,12 @@ class ImageBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         label = _("Bild")
+
+    def render_basic(self, value, context=None):
+        """HTML views: an image from a private collection is left out."""
+        if not in_public_collection(value.get("image")):
+            return ""
+        return super().render_basic(value, context)
 
     def get_api_representation(self, value, context=None):
         image = value.get("image")
@@ -114,6 +123,17 @@ class DocumentListBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Dokumentlista")
 
+    def render_basic(self, value, context=None):
+        """HTML views: documents in private collections are left out of the list."""
+        hidden = restricted_collection_ids()
+        items = "".join(
+            format_html('<li><a href="{}">{}</a></li>', doc.url, doc.title)
+            for doc in value.get("documents") or []
+            if doc is not None and doc.collection_id not in hidden
+        )
+        heading = format_html("<h3>{}</h3>", value["heading"]) if value.get("heading") else ""
+        return mark_safe(f"{heading}<ul>{items}</ul>")  # noqa: S308 - parts built by format_html
+
     def get_api_representation(self, value, context=None):
         resolver = (context or {}).get("resolver")
         documents = [doc for doc in value.get("documents") or [] if doc is not None]
@@ -135,6 +155,15 @@ class CallToActionBlock(blocks.StructBlock):
     class Meta:
         icon = "pick"
         label = _("Uppmaning")
+
+    def render_basic(self, value, context=None):
+        """HTML views: a button to a draft or restricted page is left out."""
+        page = value.get("page")
+        target = page.url if page is not None and is_public_page(page) else value.get("url")
+        button = format_html('<a href="{}">{}</a>', target, value["button_label"]) if target else ""
+        return format_html(
+            "<section><h3>{}</h3><p>{}</p>{}</section>", value["title"], value["text"], button
+        )
 
     def clean(self, value):
         value = super().clean(value)

@@ -9,6 +9,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from .api import admin as api_admin  # noqa: F401  (API keys, feedback report, preview)
 from .models import OrganisationUnit, Person
 from .review import pages_due_for_review
+from .rich_text import (
+    PublicDocumentLinkHandler,
+    PublicImageEmbedHandler,
+    PublicPageLinkHandler,
+)
 
 
 class PersonViewSet(SnippetViewSet):
@@ -50,3 +55,11 @@ class ReviewPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.append(ReviewPanel())
+
+
+@hooks.register("register_rich_text_features", order=100)
+def public_references_only(features):
+    """After Wagtail's own handlers (order 0): links and images render only what is public."""
+    features.register_link_type(PublicPageLinkHandler)
+    features.register_link_type(PublicDocumentLinkHandler)
+    features.register_embed_type(PublicImageEmbedHandler)

@@ -10,34 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection, CollectionViewRestriction
 
+from ..visibility import restricted_collection_ids
 from .urls_base import absolute, api_detail_url
+
+__all__ = ["restricted_collection_ids"]  # re-exported: the API's callers import it from here
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FILTERS = tuple(f"width-{width}" for width in RENDITION_WIDTHS)
-
-
-def restricted_collection_ids() -> set[int]:
-    """Collections (and their descendants) under any view restriction: hidden from the API.
-
-    The API's output is the same for every reader (it is cached and syndicated), so a private
-    collection is private for the API whatever restriction type it has.
-    """
-    roots = list(
-        Collection.objects.filter(
-            pk__in=CollectionViewRestriction.objects.values("collection_id")
-        ).values_list("path", flat=True)
-    )
-    if not roots:
-        return set()
-    condition = Q()
-    for path in roots:
-        condition |= Q(path__startswith=path)
-    return set(Collection.objects.filter(condition).values_list("pk", flat=True))
 
 
 def load_images(ids: Iterable[int], hidden_collections: set[int]) -> dict[int, Any]:

@@ -9,7 +9,10 @@ canary must appear zero times in any body or header.
 
 from __future__ import annotations
 
+import html
 import io
+import re
+from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -144,6 +147,44 @@ def crawl(client) -> list[tuple[str, int, str]]:
     return seen
 
 
+HREF = re.compile(r'(?:href|src)="(/[^"#]*)"')
+
+
+def _without_own_url(text: str, url: str) -> str:
+    """The visitor typed the URL: its own path echoed back (a login ``next=``) is no leak."""
+    for form in {url, quote(url), quote(url, safe=""), html.escape(url)}:
+        text = text.replace(form, "")
+    return text
+
+
+def crawl_html(client) -> list[tuple[str, int, str]]:
+    """The HTML views and the files they link to, as an anonymous visitor sees them.
+
+    Starts at every page's own URL (private ones included: they must answer with the
+    password or login form, not their content) and follows every local link and image found.
+    """
+    seen: list[tuple[str, int, str]] = []
+    queue = ["/"]
+    for page in Page.objects.filter(depth__gt=1):
+        url = page.get_url()
+        if url and url.startswith("/"):
+            queue.append(url)
+    visited: set[str] = set()
+    while queue and len(visited) < 400:
+        url = queue.pop(0)
+        if url in visited or url.startswith(("/admin/", "/api/")):
+            continue
+        visited.add(url)
+        response = client.get(url)
+        assert response.status_code < 500, (url, response.content[:300])
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode(errors="replace") + " ".join(f"{k}: {v}" for k, v in response.items())
+        seen.append((url, response.status_code, _without_own_url(text, url)))
+        if response.get("Content-Type", "").startswith("text/html"):
+            queue.extend(html.unescape(link) for link in HREF.findall(text))
+    return seen
+
+
 def test_canary_scan_finds_nothing(planted, client):
     # The canaries are really there (the scan would pass vacuously otherwise).
     assert all(CANARY in (p.get_latest_revision_as_object().title) for p in planted)
@@ -151,6 +192,21 @@ def test_canary_scan_finds_nothing(planted, client):
     assert len(seen) > 200
     leaks = [(url, status) for url, status, text in seen if CANARY in text]
     assert leaks == []
+
+
+def test_canary_scan_of_the_html_views_finds_nothing(planted, client):
+    seen = crawl_html(client)
+    assert len(seen) > 20
+    leaks = [(url, status) for url, status, text in seen if CANARY in text]
+    assert leaks == [], "\n".join(f"{status} {url}" for url, status in leaks)
+
+
+def test_the_html_scan_would_see_a_leak(planted, client):
+    """The HTML crawl reaches a child list: a public canary page shows up on its parent."""
+    draft = planted[0]
+    publish(draft)
+    leaks = [url for url, _status, text in crawl_html(client) if CANARY in text]
+    assert draft.get_parent().get_url() in leaks
 
 
 def test_the_scan_would_see_a_leak(planted, client):
