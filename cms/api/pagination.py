@@ -30,6 +30,8 @@ def limit_and_offset(request) -> tuple[int, int]:
     limit = DEFAULT_LIMIT
     if "limit" in request.GET:
         limit = positive_int("limit", request.GET["limit"], maximum=2**31 - 1)
+        if limit == 0:
+            raise BadRequestError("limit: must be at least 1 (or leave it out for 20)")
         if limit > maximum:
             raise BadRequestError(f"limit: cannot be higher than {maximum}")
     offset = 0

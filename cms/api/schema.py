@@ -335,7 +335,7 @@ FIELDS_PARAM = _param(
     "Field selection as in Wagtail: title,intro  *  _,title  -intro  author(name,email).",
 )
 LIMIT_PARAM = _param(
-    "limit", "Items per page (default 20, at most 100).", {"type": "integer", "minimum": 0}
+    "limit", "Items per page (default 20, at most 100).", {"type": "integer", "minimum": 1}
 )
 OFFSET_PARAM = _param("offset", "Items to skip.", {"type": "integer", "minimum": 0})
 PAGE_PARAMS = [

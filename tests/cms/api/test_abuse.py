@@ -219,3 +219,13 @@ class TestFeedbackBody:
         response = FeedbackView.as_view()(request)
         assert response.status_code == 413
         assert "at most" in response.data["message"]
+
+
+class TestLimitZero:
+    @pytest.mark.parametrize(
+        "endpoint", ["/api/v2/pages/", "/api/v2/themes/", "/api/v2/images/", "/api/v2/people/"]
+    )
+    def test_limit_zero_is_refused(self, api, site, endpoint):
+        response = api(f"{endpoint}?limit=0")
+        assert response.status_code == 400
+        assert response.json()["message"].startswith("limit:")
