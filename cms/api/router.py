@@ -61,7 +61,7 @@ def with_validators(view):
 
 
 def get_urlpatterns() -> list:
-    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
     from .feedback import FeedbackView
     from .preview import PreviewView
@@ -72,7 +72,7 @@ def get_urlpatterns() -> list:
         path("schema/", with_validators(SpectacularAPIView.as_view()), name="kanalapi-schema"),
         path(
             "docs/",
-            with_validators(SpectacularSwaggerView.as_view(url_name="kanalapi-schema")),
+            with_validators(SpectacularSwaggerSplitView.as_view(url_name="kanalapi-schema")),
             name="kanalapi-docs",
         ),
         path("", api_router.urls),

@@ -189,10 +189,39 @@ def request_log(browser_context) -> RequestLog:
     return log
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture
-def page(browser_context, request_log):
+def csp_violations(browser_context) -> list[str]:
+    """Content-Security-Policy violations reported by any page of the test (issue 14).
+
+    Every browser test fails at teardown if a page broke the policy, so the policies in
+    ``cms.security`` and ``CONTENT_SECURITY_POLICY`` are checked against the real admin.
+    """
+    violations: list[str] = []
+    browser_context.add_init_script(CSP_LISTENER)
+
+    def record(message) -> None:
+        text = message.text
+        if text.startswith("CSP violation") or "Content Security Policy" in text:
+            violations.append(text)
+
+    browser_context.on("console", record)
+    return violations
+
+
+@pytest.fixture
+def page(browser_context, request_log, csp_violations):
     """The profile's first tab (a persistent context opens one)."""
-    return browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+    yield page
+    assert csp_violations == [], "\n".join(csp_violations)
 
 
 @pytest.fixture
