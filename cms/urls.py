@@ -1,7 +1,5 @@
 """The composition root: every app's URLs are mounted here (the one place cms may name them)."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.db import DEFAULT_DB_ALIAS
 from django.urls import URLResolver, include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -10,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import errors as api_errors
 from cms.api import router as api_router
+from cms.media import serve_media
 
 
 def non_atomic(patterns: list) -> list:
@@ -35,7 +34,7 @@ urlpatterns = [
     re_path(r"^api/v2/", api_errors.not_found),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files only through the view that checks private collections (never static()).
+urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media, name="kanal_media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
