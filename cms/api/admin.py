@@ -7,6 +7,7 @@ Loaded from ``cms/wagtail_hooks.py`` (Wagtail discovers hooks only in app module
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -111,8 +112,16 @@ def headless_preview(request, page_id: int):
     page = get_object_or_404(Page, pk=page_id)
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
-    revision = page.latest_revision or page.save_revision(user=request.user)
-    return redirect(frontend_preview_url(page, revision))
+    revision = page.latest_revision
+    if revision is None:  # previewing must not write: ask the editor to save a draft
+        messages.warning(
+            request, _("Spara sidan som utkast först; förhandsgranskningen visar senaste utkastet.")
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    response = redirect(frontend_preview_url(page, revision))
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @hooks.register("register_admin_viewset")

@@ -2,7 +2,8 @@
 
 The admin's "Förhandsgranska på webbplatsen" button (``cms.api.admin``) signs a token bound
 to one page and one revision, valid ``KANAL_PREVIEW_TOKEN_MAX_AGE`` seconds (15 minutes),
-and opens ``KANAL_FRONTEND_URL/preview/?page=<id>&token=<token>``. The front end asks
+and opens ``KANAL_FRONTEND_URL/preview/?page=<id>#token=<token>`` (the token in the
+fragment: never sent to a server, never in ``Referer``). The front end asks
 ``/api/v2/preview/<id>/`` with ``Authorization: Bearer <token>`` and gets the revision's
 representation. A token in the query string is refused (URLs end up in logs and histories);
 expired, tampered and wrong-page tokens get 403. An API key with the ``read:drafts`` scope may
@@ -52,8 +53,15 @@ def read_token(token: str, page_id: int) -> int:
 
 
 def frontend_preview_url(page: Page, revision: Revision) -> str:
-    query = urlencode({"page": page.pk, "token": make_token(page, revision)})
-    return f"{frontend_url()}/preview/?{query}"
+    """The front end's preview URL, with the token in the fragment (``#token=…``).
+
+    A fragment is never sent to a server, so the token stays out of access logs and proxies,
+    and browsers never put it in ``Referer`` (Fetch standard, "referrer"); the front end
+    reads it from ``location.hash`` and sends it as ``Authorization: Bearer``.
+    """
+    query = urlencode({"page": page.pk})
+    fragment = urlencode({"token": make_token(page, revision)})
+    return f"{frontend_url()}/preview/?{query}#{fragment}"
 
 
 class PreviewView(KanalEndpointMixin, APIView):

@@ -111,10 +111,24 @@ class TestPreview:
             "https://skola.example/preview/"
         )
         query = parse_qs(location.query)
-        assert query["page"] == [str(page.pk)]
+        assert query == {"page": [str(page.pk)]}, "the token never goes into the query string"
+        fragment = parse_qs(location.fragment)
+        assert response["Referrer-Policy"] == "no-referrer"
         admin_client.logout()
-        preview = self.preview(admin_client, page, query["token"][0])
+        preview = self.preview(admin_client, page, fragment["token"][0])
         assert preview.json()["title"] == "Rubrik i utkastet"
+
+    def test_previewing_creates_no_revision(self, admin_client, site):
+        from wagtail.models import Revision
+
+        page = add_article(ArticleIndexPage.objects.get(), "Utan revision", live=False)
+        Revision.page_revisions.filter(object_id=str(page.pk)).delete()
+        page.refresh_from_db()
+        assert page.latest_revision is None  # the premise
+        response = admin_client.get(f"/admin/kanal/preview/{page.pk}/")
+        assert response.status_code == 302
+        assert "skola" not in response["Location"] and "token" not in response["Location"]
+        assert not Revision.page_revisions.filter(object_id=str(page.pk)).exists()
 
     def test_anonymous_cannot_mint_tokens(self, client, draft):
         page, _ = draft
