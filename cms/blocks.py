@@ -3,10 +3,11 @@
 Each block shapes its own API value (``get_api_representation``) and, where it does, declares
 that value's JSON schema (``api_schema``), so the headless API, its OpenAPI document and the
 event payloads describe a block the same way wherever it appears. The representation layer
-passes a ``resolver`` in the context (``cms.representation.resolver.Resolver``) that turns images, documents,
-pages and people into their full API shapes from objects it loaded in bulk; without one (e.g.
-Wagtail's stock API) blocks fall back to plain ids. No block fetches anything
-from the network: the video block derives its embed from the URL (``cms.video_urls``) instead
+passes a ``resolver`` in the context (``cms.representation.resolver.Resolver``) that turns
+images, documents, pages and people into their full API shapes from objects it loaded in
+bulk; without one (e.g. Wagtail's stock API) blocks fall back to plain ids. No block fetches
+anything from the network: the video block derives its embed from the URL
+(``cms.video_urls``) instead
 of asking an oEmbed provider.
 """
 

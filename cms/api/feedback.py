@@ -40,13 +40,6 @@ class FeedbackSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class FeedbackResponseSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    page = serializers.IntegerField()
-    useful = serializers.BooleanField()
-    comment = serializers.CharField()
-
-
 class FeedbackView(KanalEndpointMixin, APIView):
     throttle_classes = [FeedbackThrottle]
     serializer_class = FeedbackSerializer

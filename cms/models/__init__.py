@@ -5,8 +5,9 @@ the package can be reorganised without touching callers. Submodules may import e
 only through string references ("cms.ProgramPage") to avoid cycles.
 """
 
-from ..api.models import ApiCacheStamp, ApiKey, PageFeedback
+from ..api.models import ApiKey, PageFeedback
 from ..events.models import Event, EventCounter
+from ..representation.models import ApiCacheStamp
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .base import KanalPage
 from .home import HomePage

@@ -14,6 +14,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..representation import fields
+from ..representation.schema import STRING
 from .base import KanalPage
 from .home import IndexPage
 
@@ -93,6 +95,13 @@ class ArticlePage(OriginMixin, KanalPage):
         index.SearchField("body"),
         index.FilterField("publication_date"),
         index.FilterField("origin_url"),
+    ]
+    external_fields = [
+        fields.Value("intro", STRING),
+        fields.Stream("body", component="ArticleBodyBlock"),
+        fields.Person("author"),
+        fields.Value("author_name", STRING),
+        fields.DateTime("publication_date"),
     ]
 
     class Meta:

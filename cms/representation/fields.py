@@ -88,7 +88,7 @@ class ExternalField:
         return {}
 
 
-def Value(name: str, schema: Schema) -> ExternalField:  # noqa: N802 - reads as a declaration
+def Value(name: str, schema: Schema) -> ExternalField:
     return ExternalField(name, schema)
 
 

@@ -1,9 +1,10 @@
-"""A page as the API shows it — one dict, built the same way for the API, previews and events.
+"""A page's external representation — one dict, built the same way for the API, previews,
+event payloads, feeds and push bodies.
 
-``page_representation(page, *, revision=None) -> dict`` is the public entry point: the full
-JSON-ready representation of a live page (from the representation cache when possible), or of
-a given revision (a draft for preview, or the revision an event is about). The headless API's
-lists use ``build_representations`` to build many pages with a fixed number of queries.
+``build_representations(pages)`` builds many specific pages with a fixed number of queries;
+``revision_representation(page, revision)`` the page as stored in a revision (a draft for
+preview, or the revision an event reports — never from a cache); the live, cached
+representation is ``cms.representation.cache.cached_representations``.
 
 Shape (every page type)::
 
@@ -15,7 +16,7 @@ Shape (every page type)::
               "revision": 88},
      "themes": [{"id", "slug", "name", "colour"}], "tags": ["…"], "origin": {…} | null,
      "syndicated_to": [], "last_reviewed_at": "2026-10-01" | null,
-     …the fields of the page type (see ``cms.api.schema``)}
+     …the page type's ``external_fields``}
 
 Everything it links to is filtered: links to pages that are not live and public, and images or
 documents in private collections, come out as ``null`` (or plain text in rich text).
@@ -23,28 +24,17 @@ documents in private collections, come out as ``null`` (or plain text in rich te
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.utils import translation
 from wagtail.models import Page, Revision
 
-from ..models import (
-    ArticleIndexPage,
-    ArticlePage,
-    HomePage,
-    KanalPage,
-    OrganisationUnit,
-    ProgramIndexPage,
-    ProgramPage,
-    VideoIndexPage,
-    VideoPage,
-)
-from ..models.programs import AUDIENCES, FORMATS
-from .resolver import Resolver, type_label
-from .urls_base import api_detail_url, page_html_url
+from .fields import Computed, ExternalField, iso
+from .resolver import Resolver, declared_fields, type_label
+from .schema import DATE, STRING, array, nullable, ref
+from .urls import api_detail_url, page_html_url
 
-COMMON_FIELDS = ["title", "themes", "tags", "last_reviewed_at", "origin", "syndicated_to"]
 META_FIELDS = [
     "type",
     "detail_url",
@@ -61,78 +51,59 @@ META_FIELDS = [
     "alias_of",
     "revision",
 ]
-TYPE_FIELDS: dict[type[Page], list[str]] = {
-    ArticlePage: ["intro", "body", "author", "author_name", "publication_date"],
-    VideoPage: [
-        "video",
-        "poster_image",
-        "description",
-        "transcript",
-        "related_program",
-        "publication_date",
-    ],
-    ProgramPage: [
-        "summary",
-        "goals",
-        "target_audience",
-        "format",
-        "start_date",
-        "end_date",
-        "meetings",
-        "materials",
-        "contacts",
-        "related_pages",
-    ],
-    HomePage: ["intro", "body", "organisation_unit"],
-    ArticleIndexPage: ["intro"],
-    VideoIndexPage: ["intro"],
-    ProgramIndexPage: ["intro"],
-}
+
+
+def _themes(page: Page, resolver: Resolver) -> list[dict]:
+    if not hasattr(page, "themes"):
+        return []
+    themes = sorted(page.themes.all(), key=lambda theme: (theme.sort_order, theme.name))
+    return [{"id": t.pk, "slug": t.slug, "name": t.name, "colour": t.colour} for t in themes]
+
+
+def _tags(page: Page, resolver: Resolver) -> list[str]:
+    if not hasattr(page, "tagged_items"):
+        return []
+    return sorted(item.tag.name for item in page.tagged_items.all())
+
+
+def _origin(page: Page, resolver: Resolver) -> dict | None:
+    url = getattr(page, "origin_url", "")
+    return {"source": page.origin_source, "url": url} if url else None
+
+
+# The fields every page type has, before its own ``external_fields``.
+COMMON_FIELDS: list[ExternalField] = [
+    Computed("themes", array(ref("ThemeRef")), get=_themes),
+    Computed("tags", array(STRING), get=_tags),
+    Computed(
+        "last_reviewed_at",
+        nullable(DATE),
+        get=lambda page, resolver: iso(getattr(page, "last_reviewed_at", None)),
+    ),
+    Computed("origin", nullable(ref("Origin")), get=_origin),
+    Computed(
+        "syndicated_to",
+        array(
+            {"type": "object"},
+            description="Where push syndication published the page (empty for now).",
+        ),
+        get=lambda page, resolver: [],
+    ),
+]
+
+
+def represented_models() -> list[type[Page]]:
+    """Every page type with an external shape, in model registration order."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Page) and hasattr(model, "external_fields")
+    ]
 
 
 def fields_of(model: type[Page]) -> list[str]:
     """The body fields a page type's representation has (besides ``id`` and ``meta``)."""
-    return COMMON_FIELDS + TYPE_FIELDS.get(model, [])
-
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
-def iso_duration(value: timedelta | None) -> str | None:
-    if value is None:
-        return None
-    seconds = int(value.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return (
-        "PT"
-        + (f"{hours}H" if hours else "")
-        + (f"{minutes}M" if minutes else "")
-        + (f"{seconds}S" if seconds or not (hours or minutes) else "")
-    )
-
-
-def unit_representation(unit: OrganisationUnit | None) -> dict | None:
-    if unit is None:
-        return None
-    return {
-        "id": unit.pk,
-        "name": unit.name,
-        "visiting_address": unit.visiting_address,
-        "postal_address": unit.postal_address,
-        "phone": unit.phone,
-        "email": unit.email,
-        "opening_hours": unit.opening_hours,
-    }
-
-
-def _choice(choices: list, value: str) -> dict:
-    return {"value": value, "label": str(dict(choices).get(value, value))}
+    return ["title", *(field.name for field in COMMON_FIELDS + declared_fields(model))]
 
 
 def _represent(page: Page, resolver: Resolver) -> dict[str, Any]:
@@ -161,84 +132,8 @@ def _represent(page: Page, resolver: Resolver) -> dict[str, Any]:
         "revision": page.live_revision_id,
     }
     data: dict[str, Any] = {"id": page.pk, "title": page.title, "meta": meta}
-    if isinstance(page, KanalPage):
-        themes = sorted(page.themes.all(), key=lambda theme: (theme.sort_order, theme.name))
-        data["themes"] = [
-            {"id": t.pk, "slug": t.slug, "name": t.name, "colour": t.colour} for t in themes
-        ]
-        data["tags"] = sorted(item.tag.name for item in page.tagged_items.all())
-        data["last_reviewed_at"] = iso(page.last_reviewed_at)
-    else:
-        data.update(themes=[], tags=[], last_reviewed_at=None)
-    origin_url = getattr(page, "origin_url", "")
-    data["origin"] = {"source": page.origin_source, "url": origin_url} if origin_url else None
-    data["syndicated_to"] = []
-
-    if isinstance(page, ArticlePage):
-        data.update(
-            intro=page.intro,
-            body=resolver.stream(page.body.stream_block, list(page.body.raw_data)),
-            author=resolver.person(page.author_id),
-            author_name=page.author_name,
-            publication_date=iso(page.publication_date),
-        )
-    elif isinstance(page, VideoPage):
-        data.update(
-            video={
-                "url": page.video_url,
-                "provider": page.provider,
-                "video_id": page.video_id,
-                "embed_url": page.embed_url,
-                "thumbnail_url": page.thumbnail_url,
-                "duration": iso_duration(page.duration),
-                "duration_seconds": int(page.duration.total_seconds()) if page.duration else None,
-                "transcript": page.transcript,
-            },
-            poster_image=resolver.image(resolver.images.get(page.poster_image_id)),
-            description=page.description,
-            transcript=page.transcript,
-            related_program=resolver.page(page.related_program_id),
-            publication_date=iso(page.publication_date),
-        )
-    elif isinstance(page, ProgramPage):
-        materials = []
-        for material in page.materials.all():
-            document = resolver.document(
-                resolver.documents.get(material.document_id), material.title
-            )
-            if document is not None:
-                materials.append(document)
-        data.update(
-            summary=page.summary,
-            goals=resolver.rich_text(page.goals),
-            target_audience=[_choice(AUDIENCES, value) for value in page.target_audience or []],
-            format=_choice(FORMATS, page.format),
-            start_date=iso(page.start_date),
-            end_date=iso(page.end_date),
-            meetings=[
-                {"starts_at": iso(m.starts_at), "place": m.place, "topic": m.topic}
-                for m in sorted(page.meetings.all(), key=lambda m: (m.sort_order or 0, m.pk or 0))
-            ],
-            materials=materials,
-            contacts=[
-                person
-                for person in (resolver.person(c.person_id) for c in page.contacts.all())
-                if person is not None
-            ],
-            related_pages=[
-                link
-                for link in (resolver.page(r.page_id) for r in page.related_pages.all())
-                if link is not None
-            ],
-        )
-    elif isinstance(page, HomePage):
-        data.update(
-            intro=page.intro,
-            body=resolver.rich_text(page.body),
-            organisation_unit=unit_representation(page.organisation_unit),
-        )
-    elif hasattr(page, "intro"):
-        data["intro"] = page.intro
+    for field in COMMON_FIELDS + declared_fields(type(page)):
+        data[field.name] = field.value(page, resolver)
     return data
 
 
@@ -254,20 +149,14 @@ def build_representations(pages: list[Page]) -> dict[int, dict[str, Any]]:
     return result
 
 
-def page_representation(page: Page, *, revision: Revision | None = None) -> dict[str, Any]:
-    """The API representation of ``page`` — of its live version, or of ``revision``.
+def revision_representation(page: Page, revision: Revision) -> dict[str, Any]:
+    """``page`` as stored in ``revision``: its content from the revision, its place in the
+    tree (path, URL, parent) as it is now. ``meta.revision`` is the revision's id.
 
-    Without ``revision`` the live page is represented (served from the representation cache
-    when it holds the page's current live revision). With ``revision`` (a draft for preview,
-    or the revision an event reports) the page as stored in that revision is represented; its
-    ``meta.revision`` is that revision's id. Safe to call outside a request (event payloads).
+    Built from the revision every time, never from a cache, so an event payload describes
+    exactly the state it reports (a moved page carries its new URL and parent).
     """
-    if revision is not None:
-        obj = revision.as_object()
-        data = build_representations([obj])[obj.pk]
-        data["meta"]["revision"] = revision.pk
-        return data
-    from .caching import cached_representations
-
-    page = page.specific
-    return cached_representations([(page.pk, page.content_type_id)])[page.pk]
+    obj = page.specific.with_content_json(revision.content)
+    data = build_representations([obj])[obj.pk]
+    data["meta"]["revision"] = revision.pk
+    return data

@@ -2,8 +2,9 @@
 
 Page types (``external_fields``) and blocks (``api_schema``) describe their external shape
 with these helpers; ``cms.representation.components`` assembles the OpenAPI components from
-those declarations. No model imports here: ``cms.models`` and ``cms.blocks`` import this; block value shapes
-are derived from the block definitions, or taken from a block's own ``api_schema``.
+those declarations. No model imports here: ``cms.models`` and ``cms.blocks`` import this.
+Block value shapes are derived from the block definitions, or taken from a block's own
+``api_schema``.
 """
 
 from __future__ import annotations

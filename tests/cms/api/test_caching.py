@@ -10,15 +10,15 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from cms.api.caching import page_rows, representation_key
-from cms.api.models import ApiCacheStamp
 from cms.models import (
+    ApiCacheStamp,
     ArticleIndexPage,
     ArticlePage,
     HomePage,
     OrganisationUnit,
     ProgramPage,
 )
+from cms.representation.cache import page_rows, representation_key
 from themes.models import Theme
 
 from .helpers import publish
