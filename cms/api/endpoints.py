@@ -48,7 +48,7 @@ from . import fields as field_selection
 from . import filters
 from .caching import conditional_response
 from .keys import ApiKeyAuthentication, RateThrottle
-from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
+from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url
 
 PAGE_LIST_PARAMETERS = frozenset(
     [
@@ -189,7 +189,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         next_link = None
         if isinstance(queryset, QuerySet):
             total = queryset.count()
-            spec = order_fields(request)
+            spec = filters.total_ordering(request)
             columns = [field for field, _ in spec]
             rows = list(
                 apply_cursor(request, queryset).values_list(
