@@ -14,6 +14,7 @@ each process has its own local-memory cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -28,16 +29,28 @@ from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, Revision
 
 from .models import ApiCacheStamp
-from .pages import build_representations, revision_representation
-from .resolver import load_pages
+from .pages import build_representations, fields_of, represented_models, revision_representation
+from .resolver import load_pages, type_label
 
-# Bump when the representation's shape changes: old entries are then never read again.
+# Bump when the way a representation is built changes without its declared fields changing;
+# a change of the declarations themselves is picked up by ``shape_digest``.
 REPRESENTATION_VERSION = "1"
 Row = tuple[int, int, int | None, int, int | None]  # pk, content type, live revision, locale, stamp
 
 
+@functools.cache
+def shape_digest() -> str:
+    """A digest of every page type's declared fields: adding or removing a field changes every
+    cache key and ETag, so no process serves a representation of the old shape."""
+    shape = sorted((type_label(model), fields_of(model)) for model in represented_models())
+    return hashlib.sha1(repr(shape).encode(), usedforsecurity=False).hexdigest()[:8]
+
+
 def settings_fingerprint() -> str:
-    source = f"{REPRESENTATION_VERSION}|{settings.KANAL_BASE_URL}|{settings.KANAL_FRONTEND_URL}"
+    source = (
+        f"{REPRESENTATION_VERSION}|{shape_digest()}|"
+        f"{settings.KANAL_BASE_URL}|{settings.KANAL_FRONTEND_URL}"
+    )
     return hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
 
 
