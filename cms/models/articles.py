@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
 from ..representation import fields
-from ..representation.schema import STRING
+from ..representation.schema import STRING, nullable
 from .base import KanalPage
 from .home import IndexPage
 
@@ -102,6 +102,14 @@ class ArticlePage(OriginMixin, KanalPage):
         fields.Person("author"),
         fields.Value("author_name", STRING),
         fields.DateTime("publication_date"),
+        fields.Computed(
+            "reviewed_by",
+            nullable(STRING),
+            get=lambda page, resolver: (
+                page.last_reviewed_by.get_full_name() or None if page.last_reviewed_by else None
+            ),
+            select_related=("last_reviewed_by",),
+        ),
     ]
 
     class Meta:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.contrib.auth import get_user_model
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -61,6 +64,18 @@ class TestEveryPageType:
 
 
 class TestArticle:
+    def test_reviewed_by_is_the_reviewers_full_name_or_null(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        assert detail(api, page)["reviewed_by"] is None
+        reviewer = get_user_model().objects.create_user(
+            "granskare", "granskare@example.org", "x", first_name="Maja", last_name="Lind"
+        )
+        page.last_reviewed_by = reviewer
+        page.save_revision().publish()
+        data = detail(api, page)
+        assert data["reviewed_by"] == "Maja Lind"
+        assert "granskare" not in json.dumps(data)  # never the user name or e-mail
+
     def test_body_is_a_list_of_typed_blocks(self, site, api):
         page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
         body = detail(api, page)["body"]
