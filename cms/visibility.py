@@ -1,6 +1,6 @@
 """What an anonymous visitor may see, for every output that is not the API.
 
-The API filters its links and media through its resolver (``cms.api.resolver``); the HTML
+The API filters its links and media through its resolver (``cms.representation.resolver``); the HTML
 views render Wagtail's stored rich text and blocks directly, so they need the same rule in a
 form Wagtail's renderers can use: the rich-text handlers (``cms.rich_text``) and the blocks'
 ``render_basic`` ask these functions, and a reference to a draft, a restricted page or a file

@@ -11,9 +11,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cms.api.models import PageFeedback
 from cms.api.search import SearchTooExpensive, search_budget, search_terms
-from cms.models import ArticlePage
+from cms.models import ArticlePage, PageFeedback
 
 pytestmark = pytest.mark.django_db
 

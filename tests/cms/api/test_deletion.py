@@ -13,9 +13,8 @@ import pytest
 from django.db import connection
 from wagtail.models import Page, PageViewRestriction
 
-from cms.api.caching import global_stamp
-from cms.api.models import ApiCacheStamp
-from cms.models import ArticleIndexPage
+from cms.models import ApiCacheStamp, ArticleIndexPage
+from cms.representation.cache import global_stamp
 
 from .helpers import add_article
 

@@ -14,9 +14,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from ..visibility import restricted_collection_ids
-from .urls_base import absolute, api_detail_url
+from .urls import absolute, api_detail_url
 
-__all__ = ["restricted_collection_ids"]  # re-exported: the API's callers import it from here
+__all__ = ["restricted_collection_ids"]  # re-exported: callers import it from here
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FILTERS = tuple(f"width-{width}" for width in RENDITION_WIDTHS)
