@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
@@ -29,7 +30,13 @@ def poll_now(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
     schedule.poll_now(source)
     messages.success(request, _("Hämtning av ”%s” har startats.") % source.name)
-    return redirect(request.POST.get("next") or "wagtailadmin_home")
+    target = request.POST.get("next") or ""
+    # Only back into this site: never another host, a scheme like javascript:, or a view name.
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect("wagtailadmin_home")
+    return redirect(target)
 
 
 @permission_required("syndication.view_source", raise_exception=True)

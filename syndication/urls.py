@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     path(
-        "websub/<int:source_id>/",
+        "websub/<int:source_id>/<str:token>/",
         views.websub_callback,
         name="syndication_websub_callback",
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -15,9 +15,15 @@ MAX_NOTIFICATION_BYTES = 5 * 1024 * 1024
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def websub_callback(request, source_id: int):
-    """WebSub callback: GET = verification of intent, POST = content distribution."""
+def websub_callback(request, source_id: int, token: str):
+    """WebSub callback: GET = verification of intent, POST = content distribution.
+
+    The URL's token is the subscription's secret (``websub.callback_url``): a request with
+    any other token is a 404, exactly like an unknown source.
+    """
     source = get_object_or_404(Source, pk=source_id)
+    if not websub.token_matches(source, token):
+        raise Http404("no such subscription")
     if request.method == "GET":
         status, body = websub.verify_intent(source, request.GET)
         return HttpResponse(body, status=status, content_type="text/plain")

@@ -112,6 +112,12 @@ class Source(models.Model):
     websub_secret = models.CharField(max_length=100, default=_new_secret, editable=False)
     websub_state = models.CharField(max_length=20, blank=True, editable=False)
     websub_lease_expires_at = models.DateTimeField(null=True, editable=False)
+    # WebSub verification of intent (issue 14): the callback URL's secret part, new for every
+    # (un)subscription request, and the mode Kanal asked for and still waits to see verified.
+    websub_callback_token = models.CharField(max_length=64, blank=True, editable=False)
+    websub_awaiting = models.CharField(max_length=12, blank=True, editable=False)
+    # One poller at a time across processes and machines: claimed by a conditional update.
+    poll_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
 

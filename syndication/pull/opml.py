@@ -24,6 +24,7 @@ from .discovery import resolve_offline
 from .guard import RefusedDocument, guard
 
 MAX_OUTLINES = 1000
+MAX_DEPTH = 50
 
 
 class OPMLError(ValueError):
@@ -106,9 +107,22 @@ def import_opml(
 
 
 def _outlines(parent, folders: list[str]):
-    for outline in parent.findall("outline"):
+    """Outlines with a feed, in document order, each with its folders' names.
+
+    Iterative, with a depth limit: a file nested thousands of levels deep would otherwise
+    exhaust Python's recursion limit (a 500 instead of a readable refusal).
+    """
+    stack = [(iter(parent.findall("outline")), folders)]
+    while stack:
+        children, path = stack[-1]
+        outline = next(children, None)
+        if outline is None:
+            stack.pop()
+            continue
         if outline.get("xmlUrl"):
-            yield outline, folders
-        else:
-            folder = clean_text(outline.get("text") or outline.get("title") or "", 100)
-            yield from _outlines(outline, [*folders, folder] if folder else folders)
+            yield outline, path
+            continue
+        if len(stack) >= MAX_DEPTH:
+            raise OPMLError(f"Filen är för djupt nästlad (högst {MAX_DEPTH} nivåer mappar).")
+        folder = clean_text(outline.get("text") or outline.get("title") or "", 100)
+        stack.append((iter(outline.findall("outline")), [*path, folder] if folder else path))

@@ -5,7 +5,9 @@
 * Subscribing (§5.1): a form-encoded POST to the hub with ``hub.callback``, ``hub.mode``,
   ``hub.topic``, ``hub.lease_seconds`` and ``hub.secret`` (one random secret per source).
 * Verification of intent (§5.3): the hub GETs our callback with ``hub.challenge``; we echo it
-  only if mode and topic match the subscription we asked for, else 404.
+  only if mode and topic match the request we sent and still wait on, else 404. The callback
+  URL carries a random token per request (rotated on every resubscription), so nobody who
+  merely knows a source id and its topic can deny or verify a subscription.
 * Content distribution (§7, §8): the hub POSTs the new feed body; ``X-Hub-Signature:
   sha256=<hex HMAC of the body with our secret>`` (sha1/sha384/sha512 accepted) must match,
   or the body is ignored (we still answer 2xx as §8 allows, so an attacker learns nothing).
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -32,6 +35,8 @@ from syndication.models import Source
 logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 7 * 24 * 3600
+MIN_LEASE_SECONDS = 3600
+MAX_LEASE_SECONDS = 365 * 24 * 3600
 RENEW_BEFORE = timedelta(days=1)
 PENDING, VERIFIED, DENIED, FAILED = "pending", "verified", "denied", "failed"
 _DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384,
@@ -43,8 +48,26 @@ def enabled() -> bool:
 
 
 def callback_url(source: Source) -> str:
-    path = reverse("syndication_websub_callback", args=[source.pk])
+    """The callback for the source's current request: its id plus its unguessable token."""
+    path = reverse(
+        "syndication_websub_callback", args=[source.pk, source.websub_callback_token or "-"]
+    )
     return f"{settings.KANAL_BASE_URL}{path}"
+
+
+def token_matches(source: Source, token: str) -> bool:
+    expected = source.websub_callback_token
+    return bool(expected) and hmac.compare_digest(expected.encode(), token.encode())
+
+
+def lease_from(value: str | None) -> int:
+    """``hub.lease_seconds`` as the hub sent it, bounded (a huge number is not a 500)."""
+    text = (value or "").strip()
+    if not text.isdigit():
+        return LEASE_SECONDS
+    if len(text) > 12:
+        return MAX_LEASE_SECONDS
+    return max(MIN_LEASE_SECONDS, min(int(text), MAX_LEASE_SECONDS))
 
 
 def note_hubs(source: Source, hubs: list[str], topic: str) -> None:
@@ -67,7 +90,16 @@ def note_hubs(source: Source, hubs: list[str], topic: str) -> None:
 
 
 def subscribe(source: Source, mode: str = "subscribe") -> bool:
-    """Send the (un)subscription request; True when the hub accepted it (202/204)."""
+    """Send the (un)subscription request; True when the hub accepted it (202/204).
+
+    Every request gets a new callback token (so a callback URL that leaked with an old
+    request is dead) and records the mode Kanal now waits to see verified.
+    """
+    source.websub_callback_token = secrets.token_urlsafe(32)
+    source.websub_awaiting = mode
+    Source.objects.filter(pk=source.pk).update(
+        websub_callback_token=source.websub_callback_token, websub_awaiting=mode
+    )
     data = urlencode(
         {
             "hub.callback": callback_url(source),
@@ -99,27 +131,34 @@ def subscribe(source: Source, mode: str = "subscribe") -> bool:
 
 
 def verify_intent(source: Source, params) -> tuple[int, str]:
-    """The hub's GET to our callback -> (status, body). Echo the challenge only if we asked."""
+    """The hub's GET to our callback -> (status, body). Echo the challenge only if we asked.
+
+    The caller has checked the callback token. A verification is accepted only for the mode
+    Kanal is waiting on (``websub_awaiting``), once; a denial only for a subscription Kanal
+    asked for or holds. Everything else is a 404 and changes nothing.
+    """
     mode = params.get("hub.mode", "")
     topic = params.get("hub.topic", "")
-    if mode == "denied":
-        if topic == source.topic_url:
-            Source.objects.filter(pk=source.pk).update(websub_state=DENIED)
-        return 200, ""
-    challenge = params.get("hub.challenge", "")
-    if not challenge or topic != source.topic_url or not source.hub_url:
+    if topic != source.topic_url or not source.hub_url:
         return 404, ""
-    if mode == "subscribe" and source.websub_state in (PENDING, VERIFIED) and source.active:
-        try:
-            lease = int(params.get("hub.lease_seconds") or LEASE_SECONDS)
-        except ValueError:
-            lease = LEASE_SECONDS
+    if mode == "denied":
+        if source.websub_awaiting == "subscribe" or source.websub_state == VERIFIED:
+            Source.objects.filter(pk=source.pk).update(websub_state=DENIED, websub_awaiting="")
+            return 200, ""
+        return 404, ""
+    challenge = params.get("hub.challenge", "")
+    if not challenge or mode != source.websub_awaiting:
+        return 404, ""
+    if mode == "subscribe" and source.active:
+        lease = lease_from(params.get("hub.lease_seconds"))
         Source.objects.filter(pk=source.pk).update(
             websub_state=VERIFIED,
+            websub_awaiting="",
             websub_lease_expires_at=timezone.now() + timedelta(seconds=lease),
         )
         return 200, challenge
-    if mode == "unsubscribe" and source.websub_state not in (PENDING, VERIFIED):
+    if mode == "unsubscribe":
+        Source.objects.filter(pk=source.pk).update(websub_state="", websub_awaiting="")
         return 200, challenge
     return 404, ""
 

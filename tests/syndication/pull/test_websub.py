@@ -59,7 +59,9 @@ def subscribed(hub, feed_server, make_source, django_capture_on_commit_callbacks
 
 
 def callback(source: Source) -> str:
-    return reverse("syndication_websub_callback", args=[source.pk])
+    """The callback URL Kanal sent the hub (with the request's token)."""
+    source.refresh_from_db()
+    return reverse("syndication_websub_callback", args=[source.pk, source.websub_callback_token])
 
 
 class TestSubscription:
