@@ -40,6 +40,7 @@ class Outcome(models.TextChoices):
     NOT_MODIFIED = "not_modified", _("Oförändrat (304)")
     FAILED = "failed", _("Misslyckades")
     REFUSED = "refused", _("Vägrades (osäkert innehåll)")
+    BUSY = "busy", _("Hoppades över (hämtas redan av en annan process)")
 
 
 class SourceQuerySet(models.QuerySet):

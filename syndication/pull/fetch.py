@@ -3,22 +3,21 @@
 Conditional GET: the caller passes the validators it stored (ETag, Last-Modified); a 304 comes
 back as ``FetchResult(not_modified=True)`` and costs no parsing and no page writes. ``429`` and
 ``503`` raise ``FetchError`` carrying the server's ``Retry-After``, which the scheduler honours.
-Requests to one host are serialised (one at a time per host, per process), so a poll of many
-feeds on one blog platform never hammers it.
+Requests to one host are serialised (one at a time per host, across processes and machines:
+``pull.politeness``), so a poll of many feeds on one blog platform never hammers it.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from syndication import http
+
+from .politeness import host_slot
 
 ACCEPT = (
     "application/feed+json, application/json;q=0.9, application/atom+xml, application/rss+xml, "
@@ -27,9 +26,6 @@ ACCEPT = (
 MAX_REDIRECTS = 5
 # Overridable in settings (tests use short ones): KANAL_PULL_TIMEOUTS = (connect, read, total).
 DEFAULT_TIMEOUTS = (5.0, 10.0, 20.0)
-
-_host_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
-_host_locks_guard = threading.Lock()
 
 
 class FetchError(Exception):
@@ -51,12 +47,6 @@ class FetchResult:
     not_modified: bool = False
     hub_links: tuple[str, ...] = ()
     self_link: str = ""
-
-
-def _lock_for(url: str) -> threading.Lock:
-    host = (urlsplit(url).hostname or "").lower()
-    with _host_locks_guard:
-        return _host_locks[host]
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> timedelta | None:
@@ -105,7 +95,7 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
     connect_timeout, read_timeout, total_timeout = getattr(
         settings, "KANAL_PULL_TIMEOUTS", DEFAULT_TIMEOUTS
     )
-    with _lock_for(url):
+    with host_slot(url):
         try:
             response = http.request(
                 "GET",

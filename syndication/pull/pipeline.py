@@ -55,8 +55,24 @@ class PollReport:
 
 
 def poll_source(source: Source) -> PollReport:
-    """Fetch and import one source, record the outcome and the next poll time."""
+    """Fetch and import one source, record the outcome and the next poll time.
+
+    Only one poller works on a source at a time (``schedule.claim_poll``): a source another
+    process is polling is skipped with the outcome ``busy``, and nothing is recorded on it.
+    """
     started = time.monotonic()
+    if not schedule.claim_poll(source):
+        report = PollReport(source.pk)
+        report.outcome = Outcome.BUSY
+        report.error = "another poller is importing this source right now; skipped"
+        return _done(report, started)
+    try:
+        return _poll(source, started)
+    finally:
+        schedule.release_poll(source)
+
+
+def _poll(source: Source, started: float) -> PollReport:
     report = PollReport(source.pk)
     url = source.feed_url or source.url
     try:

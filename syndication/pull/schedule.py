@@ -6,6 +6,8 @@
   never sooner than a server's ``Retry-After``). We never give up: a failing source is polled
   at least daily, and after ``UNHEALTHY_AFTER`` failures in a row it shows as unhealthy with
   its last error in the admin dashboard.
+* ``claim_poll``/``release_poll``: one poll of a source at a time, across processes and
+  machines (a lease on the row); a poll that finds its source busy skips it and says so.
 * ``enqueue_due_polls()`` is what the relay calls: it claims due sources by pushing their
   ``next_poll_at`` a lease ahead (so two relays never enqueue the same poll twice) and
   enqueues one ``poll_source_task`` per source.
@@ -18,7 +20,7 @@ import random
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from syndication.models import Source
@@ -26,6 +28,8 @@ from syndication.models.pull import MAX_BACKOFF, Outcome
 
 logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=15)
+# How long one poll may hold its source; a poller that dies frees it after this at the latest.
+POLL_LEASE = timedelta(minutes=10)
 JITTER = 0.10
 
 
@@ -142,3 +146,23 @@ def run_due(now=None) -> int:
         _last_lease_renewal["at"] = now
         renew_leases(now)
     return polls
+
+
+def claim_poll(source: Source) -> bool:
+    """Take the source for one poll; False when another poller (any process) holds it.
+
+    A conditional update, atomic on SQLite and PostgreSQL alike: of two pollers only one
+    sees its update match the row. Like deliveries, the lease expires, so a poller killed
+    mid-poll never blocks its source for longer than ``POLL_LEASE``.
+    """
+    now = timezone.now()
+    taken = (
+        Source.objects.filter(pk=source.pk)
+        .filter(Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lte=now))
+        .update(poll_lease_until=now + POLL_LEASE)
+    )
+    return taken == 1
+
+
+def release_poll(source: Source) -> None:
+    Source.objects.filter(pk=source.pk).update(poll_lease_until=None)

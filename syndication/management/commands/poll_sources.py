@@ -43,6 +43,9 @@ class Command(BaseCommand):
             reports.append((source, poll_source(source)))
         self.stdout.write("")
         self._table(reports)
+        for source, report in reports:
+            if report.outcome == Outcome.BUSY:
+                self.stdout.write(f"Source {source.pk} ({source.name}): {report.error}")
         failures = [(s, r) for s, r in reports if r.outcome in (Outcome.FAILED, Outcome.REFUSED)]
         for source, report in failures:
             self.stderr.write(f"Source {source.pk} ({source.name}): {report.error}")

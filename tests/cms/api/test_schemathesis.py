@@ -9,9 +9,13 @@ and bounded per operation, so the test is repeatable and takes a bounded time.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -59,8 +63,29 @@ def _exercise(operation, label: str, calls: dict[str, int], failures: list[str])
     return exercise
 
 
+@contextlib.contextmanager
+def connection_kept_open():
+    """What Django's test client does: requests must not close the test's DB connection.
+
+    The WSGI handler closes "old" connections when a request starts and ends; on PostgreSQL
+    that would close the connection holding the test's transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def run_schemathesis(only: str | None = None) -> tuple[list[str], dict[str, int]]:
     """Failures (one line each) and the number of requests sent, per operation."""
+    with connection_kept_open():
+        return _run(only)
+
+
+def _run(only: str | None) -> tuple[list[str], dict[str, int]]:
     app = WSGIHandler()
     schema = schemathesis.openapi.from_wsgi("/api/v2/schema/", app)
     operations = [result.ok() for result in schema.get_all_operations()]
