@@ -126,3 +126,26 @@ class TestOnlyWhatKanalWaitsOn:
         subscribed.refresh_from_db()
         expected = timezone.now() + timedelta(seconds=expected_seconds)
         assert abs((subscribed.websub_lease_expires_at - expected).total_seconds()) < 120
+
+
+class TestHostileCallbackInput:
+    """The fuzz cases of ``tests/cms/api/test_fuzz.py`` against a real callback URL."""
+
+    def test_no_input_answers_5xx(self, subscribed, hub):
+        from django.test import Client
+
+        from tests.cms.api.test_fuzz import HOSTILE_QUERIES
+
+        client = Client(raise_request_exception=False)
+        path = sent_callback(hub)
+        failures = []
+        for name, query in HOSTILE_QUERIES.items():
+            for method in ("get", "post"):
+                response = getattr(client, method)(f"{path}?{query}")
+                if response.status_code >= 500:
+                    failures.append((name, method, response.status_code))
+        for body in (b"[" * 3000, b"\xff\xfe", b"<?xml version='1.0'?>" + b"<a>" * 3000):
+            response = client.post(path, body, content_type="application/atom+xml")
+            if response.status_code >= 500:
+                failures.append(("body", len(body), response.status_code))
+        assert failures == []
