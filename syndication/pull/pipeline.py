@@ -67,9 +67,10 @@ def poll_source(source: Source) -> PollReport:
         report.error = "another poller is importing this source right now; skipped"
         return _done(report, started)
     try:
-        return _poll(source, started)
-    finally:
+        return _poll(source, started)  # records the outcome, which releases the lease
+    except BaseException:
         schedule.release_poll(source)
+        raise
 
 
 def _poll(source: Source, started: float) -> PollReport:

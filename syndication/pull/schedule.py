@@ -60,9 +60,11 @@ def record_success(
     imported: int = 0,
     skipped: list | None = None,
 ) -> None:
-    """One UPDATE of the source row: outcome, validators, next poll, health reset."""
+    """One UPDATE of the source row: outcome, validators, next poll, health reset, and the
+    poll's lease released (a poll ends here)."""
     now = timezone.now()
     changes = {
+        "poll_lease_until": None,
         "last_polled_at": now,
         "last_success_at": now,
         "last_outcome": outcome,
@@ -92,6 +94,7 @@ def record_failure(source: Source, error: str, *, retry_after: timedelta | None 
     now = timezone.now()
     failures = source.error_count + 1
     changes = {
+        "poll_lease_until": None,  # the poll ends here: its lease is released
         "last_polled_at": now,
         "last_outcome": Outcome.REFUSED if error.startswith("Refused") else Outcome.FAILED,
         "last_error": error[:2000],

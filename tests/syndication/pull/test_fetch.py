@@ -49,7 +49,8 @@ class TestConditionalGet:
         assert sent["If-None-Match"] == '"v1"'
         assert sent["If-Modified-Since"] == "Mon, 16 Nov 2026 08:00:00 GMT"
         assert sent["User-Agent"].startswith("Kanal/")
-        assert len(writes(queries)) == 1  # the source's schedule row, nothing else
+        # The poll's lease on the source, then its schedule row (which releases it): no more.
+        assert len(writes(queries)) == 2
 
     def test_retry_after_is_honoured_on_429_and_503(self, feed_server, make_source):
         source = make_source(feed_server.url("/busy.xml"), poll_interval=1)

@@ -120,3 +120,35 @@ def test_two_processes_poll_each_source_once_and_one_request_per_host(database):
     assert feeds.most_at_once == 1, "the per-host rule holds across processes"
     busy = sum(stdout.count("another poller is importing") for stdout, _ in outputs)
     assert feeds.requests + busy == 2 * SOURCES, "each poll either fetched or skipped as busy"
+
+
+@pytest.mark.django_db
+class TestTheLease:
+    def test_a_busy_source_is_skipped_and_says_so(self, feed_server, make_source):
+        from syndication.models.pull import Outcome
+        from syndication.pull import schedule
+        from syndication.pull.pipeline import poll_source
+
+        source = make_source(feed_server.url("/rss_no_guids.xml"))
+        assert schedule.claim_poll(source)  # another poller holds it
+        report = poll_source(source)
+        assert report.outcome == Outcome.BUSY
+        assert "another poller" in report.error
+        assert feed_server.requests == []
+
+    def test_an_expired_lease_is_taken_over(self, feed_server, make_source):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from syndication.models import Source
+        from syndication.pull import schedule
+        from syndication.pull.pipeline import poll_source
+
+        source = make_source(feed_server.url("/rss_no_guids.xml"))
+        Source.objects.filter(pk=source.pk).update(
+            poll_lease_until=timezone.now() - timedelta(seconds=1)  # a dead poller's lease
+        )
+        assert poll_source(source).outcome == "imported"
+        assert Source.objects.get(pk=source.pk).poll_lease_until is None
+        assert schedule.claim_poll(source)
