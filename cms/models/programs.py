@@ -120,8 +120,22 @@ class ProgramMeeting(Orderable):
     starts_at = models.DateTimeField(_("datum och tid"))
     place = models.CharField(_("plats"), max_length=255)
     topic = models.CharField(_("tema för träffen"), max_length=255)
+    # A cancelled meeting stays in the calendars as STATUS:CANCELLED (RFC 5545 §3.8.1.11), so
+    # a subscriber's calendar drops it instead of keeping a meeting that silently vanished.
+    cancelled = models.BooleanField(
+        _("inställd"),
+        default=False,
+        help_text=_(
+            "Markera i stället för att ta bort träffen, så att kalendrarna visar den som inställd."
+        ),
+    )
 
-    panels = [FieldPanel("starts_at"), FieldPanel("place"), FieldPanel("topic")]
+    panels = [
+        FieldPanel("starts_at"),
+        FieldPanel("place"),
+        FieldPanel("topic"),
+        FieldPanel("cancelled"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("träff")
