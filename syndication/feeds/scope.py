@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.models import Locale, Page
@@ -76,7 +77,8 @@ def default_language() -> str:
 def feed_path(kind: str, key: str, fmt: str, language: str) -> str:
     prefix = "" if language == default_language() else f"/{language}"
     middle = {"all": "", "type": f"{key}/", "theme": f"themes/{key}/", "tag": f"tags/{key}/"}[kind]
-    return f"{prefix}/feeds/{middle}{fmt}/"
+    # Tag slugs may be Unicode ("träff"): the URL is their RFC 3987 -> RFC 3986 mapping.
+    return iri_to_uri(f"{prefix}/feeds/{middle}{fmt}/")
 
 
 def feed_url(kind: str, key: str, fmt: str, language: str) -> str:
