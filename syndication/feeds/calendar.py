@@ -60,7 +60,11 @@ def meetings_calendar(scope: CalendarScope) -> bytes:
         )
     }
     if scope.program_slug and not rows:
-        raise FeedError(404, f"Det finns inget publicerat program {scope.program_slug!r}.")
+        # The slug is not echoed: it may name a draft or private page (the canary crawl).
+        raise FeedError(
+            404,
+            "Det finns inget publicerat program med den adressen. Se /feeds/programs/meetings.ics.",
+        )
     zone = ZoneInfo(TIMEZONE)
     host = urlsplit(settings.KANAL_BASE_URL).hostname or "localhost"
     calendar = Calendar()

@@ -206,7 +206,7 @@ class TestCalendar:
     def test_unknown_program_is_a_readable_404(self, get):
         response = get("/feeds/programs/finns-inte/meetings.ics")
         assert response.status_code == 404
-        assert "finns-inte" in response.json()["message"]
+        assert "inget publicerat program" in response.json()["message"]
 
 
 def test_opml_lists_every_theme_feed(get, site):

@@ -32,13 +32,20 @@ class TestWhatIsListed:
         private = add_article(parent, "Privat artikel")
         PageViewRestriction.objects.create(page=private, restriction_type="login")
         expired = add_article(parent, "Utgången artikel")
-        ArticlePage.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(hours=1))
+        ArticlePage.objects.filter(pk=expired.pk).update(
+            expire_at=timezone.now() - timedelta(hours=1)
+        )
         gone = add_article(parent, "Avpublicerad artikel")
         gone.unpublish()
         for fmt in ("rss", "atom"):
             listed = titles(get, f"/feeds/{fmt}/")
             assert "Synlig artikel" in listed  # the premise: new pages do show up
-            for hidden in ("Utkastartikel", "Privat artikel", "Utgången artikel", "Avpublicerad artikel"):
+            for hidden in (
+                "Utkastartikel",
+                "Privat artikel",
+                "Utgången artikel",
+                "Avpublicerad artikel",
+            ):
                 assert hidden not in listed
 
     def test_a_type_feed_lists_only_that_type(self, get):
@@ -47,7 +54,9 @@ class TestWhatIsListed:
         ids = {int(e.id.rsplit("/", 1)[1]) for e in entries}
         from cms.models import VideoPage
 
-        assert ids == set(VideoPage.objects.live().filter(locale__language_code="sv").values_list("pk", flat=True))
+        assert ids == set(
+            VideoPage.objects.live().filter(locale__language_code="sv").values_list("pk", flat=True)
+        )
 
     def test_a_theme_feed_lists_the_pages_of_that_theme(self, get, site):
         from themes.models import Theme
@@ -119,7 +128,12 @@ class TestValidators:
 
     def test_a_publish_changes_exactly_the_feeds_it_touches(self, get, site, feed_urls):
         before = {url: get(url)["ETag"] for url in feed_urls}
-        article = ArticlePage.objects.live().filter(locale=site.locale).order_by("-first_published_at").first()
+        article = (
+            ArticlePage.objects.live()
+            .filter(locale=site.locale)
+            .order_by("-first_published_at")
+            .first()
+        )
         article.title = "En ny rubrik"
         publish(article)
         after = {url: get(url)["ETag"] for url in feed_urls}
@@ -164,5 +178,10 @@ class TestQueries:
                 assert response.status_code == 200
                 counts[(limit, fmt)] = len(queries)
         assert len(titles(get, "/feeds/rss/?limit=50")) == 50
-        assert counts[(2, "rss")] == counts[(50, "rss")] == counts[(50, "atom")] == counts[(50, "json")]
+        assert (
+            counts[(2, "rss")]
+            == counts[(50, "rss")]
+            == counts[(50, "atom")]
+            == counts[(50, "json")]
+        )
         assert counts[(50, "rss")] == 11, counts  # pinned: selection, representations, meetings
