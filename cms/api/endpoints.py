@@ -43,6 +43,7 @@ from .keys import ApiKeyAuthentication, RateThrottle
 from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
 from .representation import META_FIELDS, TYPE_FIELDS, fields_of, unit_representation
 from .resolver import Resolver
+from .urls_base import feed_links
 
 PAGE_LIST_PARAMETERS = frozenset(
     [
@@ -388,6 +389,7 @@ class ThemesEndpoint(SimpleEndpoint):
                 "colour": theme.colour,
                 "icon": theme.icon,
                 "aliases": sorted(alias.label for alias in theme.aliases.all()),
+                "feeds": feed_links("theme", theme.slug),
             }
             for theme in objects
         ]

@@ -132,7 +132,12 @@ COMMON_COMPONENTS: dict[str, Schema] = {
             "colour": STRING,
             "icon": STRING,
             "aliases": {"type": "array", "items": STRING},
+            "feeds": ref("FeedLinks"),
         }
+    ),
+    "FeedLinks": obj(
+        {"rss": URL, "atom": URL, "json": URL},
+        "The theme's outgoing feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1.",
     ),
     "Choice": obj({"value": STRING, "label": STRING}),
     "Origin": obj({"source": STRING, "url": URL}, "Where an imported page came from."),

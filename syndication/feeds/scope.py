@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from cms.api.urls_base import FEED_FORMATS, default_language, feed_path
 from cms.models import ArticlePage, ProgramPage, VideoPage
 from themes.models import Theme
 
-FORMATS = ("rss", "atom", "json")
+FORMATS = FEED_FORMATS
 PAGE_TYPES: dict[str, type[Page]] = {
     "articles": ArticlePage,
     "videos": VideoPage,
@@ -68,17 +68,6 @@ class FeedScope:
         if self.kind == "tag":
             return f"{site}: {_('tagg')} {self.name}"
         return site
-
-
-def default_language() -> str:
-    return settings.LANGUAGE_CODE.split("-")[0]
-
-
-def feed_path(kind: str, key: str, fmt: str, language: str) -> str:
-    prefix = "" if language == default_language() else f"/{language}"
-    middle = {"all": "", "type": f"{key}/", "theme": f"themes/{key}/", "tag": f"tags/{key}/"}[kind]
-    # Tag slugs may be Unicode ("träff"): the URL is their RFC 3987 -> RFC 3986 mapping.
-    return iri_to_uri(f"{prefix}/feeds/{middle}{fmt}/")
 
 
 def feed_url(kind: str, key: str, fmt: str, language: str) -> str:

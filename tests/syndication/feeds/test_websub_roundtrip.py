@@ -24,7 +24,9 @@ def test_kanal_receives_its_own_publish_through_the_hub(live_server, settings, m
         settings.KANAL_WEBSUB_HUBS = [hub.url("/hub")]
         settings.KANAL_WEBSUB_ENABLED = True
         settings.KANAL_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
-        home = Page.get_first_root_node().add_child(instance=HomePage(title="Kanal", slug="kanal-ws"))
+        home = Page.get_first_root_node().add_child(
+            instance=HomePage(title="Kanal", slug="kanal-ws")
+        )
         articles = home.add_child(instance=ArticleIndexPage(title="Artiklar", slug="artiklar"))
         imports = home.add_child(instance=ArticleIndexPage(title="Import", slug="import"))
         add_article(articles, "Första artikeln")
