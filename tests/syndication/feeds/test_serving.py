@@ -173,6 +173,7 @@ class TestQueries:
                 from django.core.cache import cache
 
                 cache.clear()
+                connection.queries_log.clear()
                 with CaptureQueriesContext(connection) as queries:
                     response = get(f"/feeds/{fmt}/?limit={limit}")
                 assert response.status_code == 200
