@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from cms.demo.seeder import publish
+from cms.events import Event
 from cms.models import ArticlePage
 from syndication.feeds import websub
 from syndication.feeds.models import WebSubPing
@@ -146,3 +147,19 @@ class TestPublishPings:
         sent = pings(hub)
         assert f"{BASE}/feeds/videos/rss/" in sent
         assert not any("/feeds/articles/" in topic for topic in sent)
+
+
+def test_the_relay_wakes_due_pings(site, hub, django_capture_on_commit_callbacks):
+    """A ping left due (a lost task, a retry whose time has come) is sent by the relay's pass."""
+    from syndication.relay import Relay
+
+    article = ArticlePage.objects.live().filter(locale=site.locale).first()
+    event = Event.objects.for_object("page", article.pk).order_by("sequence").last()
+    topics = websub.topics_for_event(event)
+    assert topics
+    websub.request_pings(topics)  # recorded, never sent: as if the task had been lost
+    assert pings(hub) == []
+    report = Relay().run_once()
+    assert report.websub == 1
+    assert sorted(pings(hub)) == sorted(topics)
+    assert not WebSubPing.objects.pending().exists()
