@@ -1,6 +1,6 @@
 """``{% feed_links page %}``: ``<link rel="alternate">`` to the outgoing feeds on the plain HTML
 views, so a browser or feed reader finds them from any page (RSS Autodiscovery; RFC 4287 §7
-for Atom; JSON Feed 1.1 "Discovery"). Paths come from ``cms.api.urls_base.feed_path``."""
+for Atom; JSON Feed 1.1 "Discovery"). Paths come from ``cms.representation.urls.feed_path``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
-from ..api.urls_base import default_language, feed_path
+from ..representation.urls import default_language, feed_path
 
 register = template.Library()
 

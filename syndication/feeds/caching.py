@@ -1,4 +1,4 @@
-"""Conditional GET for the feeds, on the API's global stamp (``cms.api.caching``).
+"""Conditional GET for the feeds, on the API's global stamp (``cms.representation.cache``).
 
 The rendered body is cached per (URL, host, global stamp), exactly as the API caches its
 responses, so publishing anything drops every cached feed at once. The validators differ
@@ -23,7 +23,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from cms.api.caching import cache_control, cache_timeout, global_stamp
+from cms.api.caching import cache_control
+from cms.representation.cache import cache_timeout, global_stamp, settings_fingerprint
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def feed_response(
     ``links`` are RFC 8288 ``Link`` header values (WebSub discovery, §4).
     """
     stamp, changed_at = global_stamp()
-    where = f"{request.get_host()}|{request.get_full_path()}"
+    where = f"{settings_fingerprint()}|{request.get_host()}|{request.get_full_path()}"
     key = (
         "kanal:feeds:"
         + hashlib.sha1(f"{stamp}|{where}".encode(), usedforsecurity=False).hexdigest()

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from cms.api.urls_base import page_html_url
 from cms.models import ProgramMeeting, ProgramPage
+from cms.representation.urls import page_html_url
 
 from .scope import FeedError, resolve_locale
 from .selection import public_pages

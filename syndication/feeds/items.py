@@ -134,16 +134,13 @@ def stream_html(blocks: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def _next_meeting(
-    meetings: list[dict], now: datetime, cancelled: set[tuple[int, str]], page_id: int
-) -> dict | None:
+def _next_meeting(meetings: list[dict], now: datetime) -> dict | None:
     upcoming = [
         m
         for m in meetings
         if (when := _when(m.get("starts_at"))) is not None
         and when >= now
         and not m.get("cancelled")
-        and (page_id, m["starts_at"]) not in cancelled
     ]
     return min(upcoming, key=lambda m: m["starts_at"]) if upcoming else None
 
@@ -155,8 +152,8 @@ def meeting_text(meeting: dict) -> str:
     return f"{stamp}, {meeting['place']}: {meeting['topic']}"
 
 
-def feed_item(data: dict[str, Any], *, now: datetime, cancelled: set[tuple[int, str]]) -> FeedItem:
-    """The feed item for one page representation (see ``cms.api.representation``)."""
+def feed_item(data: dict[str, Any], *, now: datetime) -> FeedItem:
+    """The feed item for one page representation (see ``cms.representation.pages``)."""
     meta = data["meta"]
     type_key = TYPE_KEYS.get(meta["type"], "")
     author = data.get("author") or None
@@ -192,7 +189,7 @@ def feed_item(data: dict[str, Any], *, now: datetime, cancelled: set[tuple[int, 
             + f"<p>{_link(v['url'], v['url'])}</p>"
         )
     elif type_key == "programs":
-        next_meeting = _next_meeting(data.get("meetings") or [], now, cancelled, data["id"])
+        next_meeting = _next_meeting(data.get("meetings") or [], now)
         summary_html = f"<p><strong>{escape(data.get('summary') or '')}</strong></p>"
         content = f"{summary_html}\n{data.get('goals') or ''}"
         if next_meeting:

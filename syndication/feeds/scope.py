@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
-from cms.api.urls_base import FEED_FORMATS, default_language, feed_path
 from cms.models import ArticlePage, ProgramPage, VideoPage
+from cms.representation.urls import FEED_FORMATS, default_language, feed_path
 from themes.models import Theme
 
 FORMATS = FEED_FORMATS

@@ -11,8 +11,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms.api.caching import Row
 from cms.models import ArticlePage, KanalPage, ProgramPage, VideoPage
+from cms.representation.cache import Row
 
 from .scope import FeedScope
 

@@ -4,8 +4,8 @@ Views only read, so they run outside ``ATOMIC_REQUESTS`` (on SQLite an IMMEDIATE
 would take the write lock for every read, as the API notes).
 
 Each request builds its ``KanalFeed`` (the language differs per request); rendering reads
-the selection rows, the items' cached representations and one query for cancelled meetings
-— a flat number of queries whatever the number of items.
+the selection rows and the items' cached representations — a flat number of queries whatever
+the number of items.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Enclosure as DjangoEnclosure
 from django.views.decorators.http import require_safe
 
-from cms.api.caching import representations_for_rows
-from cms.api.representation import iso
-from cms.api.urls_base import frontend_url
-from cms.models import ProgramMeeting
+from cms.representation.cache import representations_for_rows
+from cms.representation.urls import frontend_url
 
 from . import generators
 from .caching import Rendered, feed_response
@@ -61,22 +59,9 @@ def feed_items(scope: FeedScope) -> list[FeedItem]:
     """The scope's items, newest first, from the representation cache (batched)."""
     rows = feed_rows(scope)
     representations = representations_for_rows(rows)
-    program_ids = [
-        pk for pk, data in representations.items() if data["meta"]["type"] == "cms.ProgramPage"
-    ]
     now = timezone.now()
-    cancelled: set[tuple[int, str]] = set()
-    if program_ids:
-        cancelled = {
-            (program_id, iso(starts_at))
-            for program_id, starts_at in ProgramMeeting.objects.filter(
-                program_id__in=program_ids, cancelled=True, starts_at__gte=now
-            ).values_list("program_id", "starts_at")
-        }
     return [
-        feed_item(representations[row[0]], now=now, cancelled=cancelled)
-        for row in rows
-        if row[0] in representations
+        feed_item(representations[row[0]], now=now) for row in rows if row[0] in representations
     ]
 
 

@@ -73,3 +73,9 @@ def feed_links(kind: str, key: str, language: str | None = None) -> dict[str, st
     """``{"rss": url, "atom": url, "json": url}`` of one feed scope, absolute on this CMS."""
     language = language or default_language()
     return {fmt: base_url() + feed_path(kind, key, fmt, language) for fmt in FEED_FORMATS}
+
+
+def meetings_calendar_path(program_slug: str, language: str) -> str:
+    """The stable path of a program's meetings as iCalendar (``syndication.feeds.calendar``)."""
+    prefix = "" if language == default_language() else f"/{language}"
+    return iri_to_uri(f"{prefix}/feeds/programs/{program_slug}/meetings.ics")
