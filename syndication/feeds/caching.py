@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -78,7 +79,8 @@ def feed_response(
     ``links`` are RFC 8288 ``Link`` header values (WebSub discovery, §4).
     """
     stamp, changed_at = global_stamp()
-    where = f"{settings_fingerprint()}|{request.get_host()}|{request.get_full_path()}"
+    hubs = ",".join(settings.KANAL_WEBSUB_HUBS)  # the feeds declare them
+    where = f"{settings_fingerprint()}|{hubs}|{request.get_host()}|{request.get_full_path()}"
     key = (
         "kanal:feeds:"
         + hashlib.sha1(f"{stamp}|{where}".encode(), usedforsecurity=False).hexdigest()

@@ -65,3 +65,13 @@ def test_api_themes_link_their_feeds(get, site):
             for fmt in ("rss", "atom", "json")
         }
     assert get(themes[0]["feeds"]["rss"].removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_the_program_representation_links_its_calendar(get, site):
+    program = ProgramPage.objects.live().filter(locale=site.locale).first()
+    data = get(f"/api/v2/pages/{program.pk}/").json()
+    assert data["calendar_url"] == (
+        f"http://127.0.0.1:8000/feeds/programs/{program.slug}/meetings.ics"
+    )
+    assert all(meeting["cancelled"] is False for meeting in data["meetings"])
+    assert get(data["calendar_url"].removeprefix("http://127.0.0.1:8000")).status_code == 200

@@ -1,7 +1,10 @@
 """Kanal subscribed to its own feed receives its own publish: Kanal's WebSub subscriber
 (``syndication.pull.websub``) follows Kanal's Atom feed on a live server, discovers the hub
 from the feed's ``rel="hub"``, is verified by a loopback hub that follows the Recommendation,
-and a publish reaches it as a signed content distribution."""
+and a publish reaches it as a signed content distribution.
+
+In its own package: it needs a live server and committed data (``transaction=True``), which
+must not run inside the feed tests' package-wide seeded transaction."""
 
 from __future__ import annotations
 
