@@ -8,7 +8,6 @@ must not run inside the feed tests' package-wide seeded transaction."""
 
 from __future__ import annotations
 
-import pytest
 from wagtail.models import Page
 
 from syndication.pull import websub as subscriber
@@ -17,8 +16,9 @@ from tests.cms.api.helpers import add_article
 from tests.support.websub_hub import LoopbackHub
 
 
-@pytest.mark.django_db(transaction=True)
-def test_kanal_receives_its_own_publish_through_the_hub(live_server, settings, monkeypatch):
+def test_kanal_receives_its_own_publish_through_the_hub(
+    live_db, live_server, settings, monkeypatch
+):
     from cms.models import ArticleIndexPage, HomePage
     from syndication.models import Source
 
