@@ -30,6 +30,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("syndication/", include("syndication.urls")),
+    path("feeds/", include("syndication.feeds.urls")),
+    # Feeds of another locale: /en/feeds/… (the default language's are at /feeds/…).
+    re_path(r"^(?P<language>[a-z]{2})/feeds/", include("syndication.feeds.urls")),
     path("api/v2/", include(non_atomic(api_router.urlpatterns))),
     re_path(r"^api/v2/", api_errors.not_found),
 ]

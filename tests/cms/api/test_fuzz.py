@@ -38,6 +38,16 @@ GET_ENDPOINTS = [
     "/",
     "/artiklar/",
     "/documents/1/x.pdf",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/feeds/json/",
+    "/feeds/articles/rss/",
+    "/feeds/themes/no-such-theme/atom/",
+    "/feeds/tags/x/json/",
+    "/feeds/opml/",
+    "/feeds/programs/meetings.ics",
+    "/feeds/programs/no-such-program/meetings.ics",
+    "/media/original_images/x.png",
 ]
 
 HOSTILE_QUERIES = {
@@ -125,7 +135,7 @@ def test_hostile_feedback_bodies_answer_4xx(site, anonymous, name):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v2/pages/", "/api/v2/changes/", "/syndication/websub/1/", "/"]
+    "url", ["/api/v2/pages/", "/api/v2/changes/", "/syndication/websub/1/", "/", "/feeds/rss/"]
 )
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
 def test_other_methods_never_answer_5xx(site, anonymous, url, method):
