@@ -175,8 +175,9 @@ def paths() -> dict[str, Schema]:
     result["/api/v2/preview/{id}/"] = {
         "get": {
             "summary": "A draft's representation (headless preview)",
-            "description": "Send the token from the admin's preview link as "
-            "`Authorization: Bearer <token>`, or an API key with the read:drafts scope.",
+            "description": "Send the token from the admin's preview link (its fragment, "
+            "`#token=…`, which never reaches a server) as `Authorization: Bearer <token>`, "
+            "or an API key with the read:drafts scope.",
             "tags": ["preview"],
             "parameters": [ID_PARAM],
             "security": [{"PreviewToken": []}, {"ApiKey": []}],
