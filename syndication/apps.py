@@ -10,3 +10,7 @@ class SyndicationConfig(AppConfig):
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+
+        from .push.echo import register as register_push_echo
+
+        register_push_echo()

@@ -3,7 +3,17 @@
 Import rule: other modules import from ``syndication.models``, never from the submodules.
 """
 
+from ..push.models import PushDelivery, PushTarget, SyndicationRecord
 from ..webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 from .pull import ImportedItem, Source
 
-__all__ = ["Delivery", "DeliveryStatus", "ImportedItem", "Source", "WebhookEndpoint"]
+__all__ = [
+    "Delivery",
+    "DeliveryStatus",
+    "ImportedItem",
+    "PushDelivery",
+    "PushTarget",
+    "Source",
+    "SyndicationRecord",
+    "WebhookEndpoint",
+]

@@ -1,0 +1,87 @@
+"""Push to a REAL WordPress (Debian's package, REST API wp/v2, application password)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cms.events.models import Event
+from syndication.push.models import PushDelivery, RecordStatus, SyndicationRecord
+
+pytestmark = [pytest.mark.wordpress, pytest.mark.slow, pytest.mark.django_db(transaction=False)]
+
+
+def record_of(page, target) -> SyndicationRecord:
+    return SyndicationRecord.objects.get(page_id=page.pk, target=target)
+
+
+class TestWordPressLifecycle:
+    def test_publish_creates_one_post_with_content_terms_and_canonical_link(
+        self, editor, wp_target, wordpress
+    ):
+        page = editor.publish_new("Läslyftet i förskolan", intro="Om läsning")
+        page = editor.edit(page, tags=["läsning"])
+
+        rec = record_of(page, wp_target)
+        assert rec.status == RecordStatus.PUBLISHED, rec.last_error
+        posts = wordpress.posts(rec.intent_key)
+        assert len(posts) == 1
+        post = posts[0]
+        assert str(post["id"]) == rec.remote_id
+        assert post["link"] == rec.remote_url
+        assert post["status"] == "publish"
+        assert post["title"]["raw"] == "Läslyftet i förskolan"
+        assert "Om läsning" in post["excerpt"]["raw"]
+        canonical = page.specific.full_url or ""
+        assert 'rel="canonical"' in post["content"]["raw"]
+        assert "/nyheter/" in post["content"]["raw"], canonical
+        tags = wordpress.api("/wp/v2/tags", include=",".join(map(str, post["tags"])))
+        assert [t["name"] for t in tags] == ["läsning"]
+
+    def test_an_edit_updates_the_same_post(self, editor, wp_target, wordpress):
+        page = editor.publish_new("Första titeln")
+        first = record_of(page, wp_target)
+        editor.edit(page, title="Andra titeln")
+
+        rec = record_of(page, wp_target)
+        assert rec.remote_id == first.remote_id
+        posts = wordpress.posts(rec.intent_key)
+        assert [p["title"]["raw"] for p in posts] == ["Andra titeln"]
+        assert rec.last_version > first.last_version
+
+    def test_unpublish_moves_the_post_to_draft(self, editor, wp_target, wordpress):
+        page = editor.publish_new("Avpubliceras")
+        editor.unpublish(page)
+
+        rec = record_of(page, wp_target)
+        assert rec.status == RecordStatus.WITHDRAWN
+        assert [p["status"] for p in wordpress.posts(rec.intent_key)] == ["draft"]
+
+    def test_republish_after_unpublish_brings_the_same_post_back(
+        self, editor, wp_target, wordpress
+    ):
+        page = editor.publish_new("Tillbaka")
+        editor.unpublish(page)
+        editor.edit(page, title="Tillbaka igen")
+
+        rec = record_of(page, wp_target)
+        posts = wordpress.posts(rec.intent_key)
+        assert [(p["status"], p["title"]["raw"]) for p in posts] == [("publish", "Tillbaka igen")]
+
+    def test_delete_trashes_the_post(self, editor, wp_target, wordpress):
+        page = editor.publish_new("Raderas")
+        rec = record_of(page, wp_target)
+        remote_id = rec.remote_id
+        editor.delete(page)
+
+        rec.refresh_from_db()
+        assert rec.status == RecordStatus.DELETED
+        post = wordpress.api(f"/wp/v2/posts/{remote_id}", context="edit")
+        assert post["status"] == "trash"
+
+    def test_pushed_and_failed_are_recorded_as_events(self, editor, wp_target):
+        page = editor.publish_new("Händelse")
+        rec = record_of(page, wp_target)
+        pushed = Event.objects.filter(type="syndication.pushed", object_id=rec.pk)
+        assert pushed.count() == 1
+        assert pushed.get().data["remote_url"] == rec.remote_url
+        assert PushDelivery.objects.filter(page_id=page.pk, status="delivered").count() == 1
