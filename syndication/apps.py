@@ -11,6 +11,7 @@ class SyndicationConfig(AppConfig):
 
         register_signal_handlers()
 
-        from .push.echo import register as register_push_echo
+        from .push import echo, published
 
-        register_push_echo()
+        echo.register()
+        published.register()

@@ -136,11 +136,14 @@ def perform(delivery: PushDelivery) -> bool:
     if action in DELETE_TYPES:
         if remote is not None:
             client.delete(remote)
-        _done(rec, delivery, RecordStatus.DELETED, remote)
+        _done(rec, delivery, RecordStatus.DELETED, None, forget=True)
     else:
         if remote is not None:
             client.withdraw(remote, target.unpublish_action)
-        _done(rec, delivery, RecordStatus.WITHDRAWN, remote)
+        # A post that was removed (Micropub has no drafts; WordPress' trash when configured)
+        # is forgotten, so publishing the page again creates a new one.
+        removed = target.kind == TargetKind.MICROPUB or target.unpublish_action == "trash"
+        _done(rec, delivery, RecordStatus.WITHDRAWN, remote, forget=removed)
     return True
 
 
@@ -157,12 +160,16 @@ def _featured_media(rec: SyndicationRecord, client: PushClient, post) -> str:
     return rec.remote_media_id
 
 
-def _done(rec, delivery, status, remote: RemotePost | None, revision=None) -> None:
+def _done(
+    rec, delivery, status, remote: RemotePost | None, revision=None, forget: bool = False
+) -> None:
     now = timezone.now()
     with transaction.atomic():
         rec.status = status
         if remote is not None:
             rec.remote_id, rec.remote_url = remote.remote_id, remote.remote_url or rec.remote_url
+        if forget:
+            rec.remote_id = rec.intent_key = ""
         if revision is not None:
             rec.last_revision = revision
         rec.last_version = max(rec.last_version, delivery.version)

@@ -65,6 +65,25 @@ class TestMicropubLifecycle:
         assert mp_target.discovered_endpoint == micropub.endpoint
         assert mp_target.media_endpoint == micropub.media_endpoint
 
+    def test_the_api_lists_where_the_page_was_published(self, editor, mp_target, client):
+        from wagtail.models import Site
+
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"root_page": editor.index.get_parent(), "hostname": "localhost"},
+        )
+        page = editor.publish_new("Syns i API:t")
+        rec = record_of(page, mp_target)
+        data = client.get(f"/api/v2/pages/{page.pk}/?fields=syndicated_to").json()
+        assert data["syndicated_to"] == [{"target": "Mikrobloggen", "url": rec.remote_url}]
+
+        editor.unpublish(page)
+        editor.edit(page)  # published again: the same post, listed once
+        data = client.get(f"/api/v2/pages/{page.pk}/?fields=syndicated_to").json()
+        assert data["syndicated_to"] == [
+            {"target": "Mikrobloggen", "url": record_of(page, mp_target).remote_url}
+        ]
+
     def test_unpublish_deletes_the_entry(self, editor, mp_target, micropub):
         page = editor.publish_new("Tas bort")
         url = record_of(page, mp_target).remote_url
