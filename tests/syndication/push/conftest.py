@@ -130,10 +130,10 @@ class Editor:
         self.index = index
         self.capture = capture
 
-    def publish_new(self, title: str, **fields) -> ArticlePage:
+    def publish_new(self, title: str, run_hooks: bool = True, **fields) -> ArticlePage:
         slug = f"push-{uuid.uuid4().hex[:10]}"
         page = ArticlePage(title=title, slug=slug, live=False, **fields)
-        with self.capture(execute=True), transaction.atomic():
+        with self.capture(execute=run_hooks), transaction.atomic():
             self.index.add_child(instance=page)
             page.save_revision().publish()
         page.refresh_from_db()
