@@ -78,6 +78,43 @@ class TestWordPressLifecycle:
         post = wordpress.api(f"/wp/v2/posts/{remote_id}", context="edit")
         assert post["status"] == "trash"
 
+    def test_featured_image_is_uploaded_once_and_themes_become_categories(
+        self, editor, wp_target, wordpress
+    ):
+        import io
+        import uuid
+
+        from django.core.files.images import ImageFile
+        from wagtail.images import get_image_model
+
+        from cms.demo.media import landscape_png
+        from themes.models import Theme
+
+        marker = uuid.uuid4().hex[:8]
+        theme = Theme.objects.create(name=f"Ledarskap {marker}", slug=f"ledarskap-{marker}")
+        image = get_image_model()(
+            title="Skolgård",
+            file=ImageFile(io.BytesIO(landscape_png("x")), name=f"skolgard-{marker}.png"),
+        )
+        image.save()
+        body = [{"type": "image", "value": {"image": image.pk, "caption": "", "alt_text": "Gård"}}]
+        page = editor.publish_new("Med bild", body=body)
+        page = editor.edit(page, themes=[theme])
+        first = record_of(page, wp_target)
+        editor.edit(page, title="Med bild, ändrad")
+
+        rec = record_of(page, wp_target)
+        assert rec.remote_media_id and rec.remote_media_id == first.remote_media_id
+        media = wordpress.api("/wp/v2/media", search=f"skolgard-{marker}", context="edit")
+        assert len(media) == 1  # uploaded once, reused by the edit
+        post = wordpress.posts(rec.intent_key)[0]
+        assert post["featured_media"] == int(rec.remote_media_id)
+        categories = wordpress.api(
+            "/wp/v2/categories", include=",".join(map(str, post["categories"]))
+        )
+        assert [c["name"] for c in categories] == [theme.name]
+        assert 'src="http' in post["content"]["raw"]  # absolute image URL on Kanal
+
     def test_pushed_and_failed_are_recorded_as_events(self, editor, wp_target):
         page = editor.publish_new("Händelse")
         rec = record_of(page, wp_target)
