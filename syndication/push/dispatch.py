@@ -17,7 +17,7 @@ from wagtail.models import Page
 
 from cms.events import Event
 
-from .engine import PUBLISH_TYPES, PUSH_EVENT_TYPES
+from .engine import PUSH_EVENT_TYPES, STARTING_TYPES
 from .models import PushDelivery, PushOptOut, PushTarget, SyndicationRecord
 
 
@@ -69,7 +69,7 @@ def create_push_deliveries(event: Event, now=None) -> list[int]:
         .values_list("target_id", flat=True)
     )
     chosen = [t for t in targets if t.pk in holding]
-    if event.type in PUBLISH_TYPES:
+    if event.type in STARTING_TYPES:
         page = Page.objects.filter(pk=event.object_id).specific().first()
         if page is not None and not PushOptOut.objects.filter(page_id=page.pk).exists():
             chosen += [t for t in targets if t.pk not in holding and target_matches(t, page, event)]

@@ -38,8 +38,14 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-PUBLISH_TYPES = {EventType.PAGE_PUBLISHED.value}
-WITHDRAW_TYPES = {EventType.PAGE_UNPUBLISHED.value, "page.privacy_changed"}
+# Events after which the remote post should equal the page as it is now: published (and
+# public) -> created or updated; restricted or no longer live -> withdrawn. A privacy change
+# (``page.privacy_changed``, from the change-feed privacy work) withdraws a page that became
+# restricted and brings back one that became public; a move changes the canonical URL.
+PUBLISH_TYPES = {EventType.PAGE_PUBLISHED.value, "page.privacy_changed", "page.moved"}
+# Of those, the ones that may start syndication to a target that holds no copy yet.
+STARTING_TYPES = {EventType.PAGE_PUBLISHED.value, "page.privacy_changed"}
+WITHDRAW_TYPES = {EventType.PAGE_UNPUBLISHED.value}
 DELETE_TYPES = {EventType.PAGE_DELETED.value}
 PUSH_EVENT_TYPES = PUBLISH_TYPES | WITHDRAW_TYPES | DELETE_TYPES
 

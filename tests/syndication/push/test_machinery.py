@@ -93,6 +93,21 @@ class TestConvergence:
         assert micropub.posts[rec.remote_url]["properties"]["name"] == ["Version 2"]
 
 
+class TestPrivacy:
+    def test_a_page_that_becomes_restricted_is_withdrawn_not_pushed(
+        self, editor, mp_target, micropub
+    ):
+        from wagtail.models import PageViewRestriction
+
+        page = editor.publish_new("Blir privat")
+        assert len(micropub.posts) == 1
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+        editor.edit(page, title="Privat text")
+        assert micropub.posts == {}
+        assert SyndicationRecord.objects.get(page_id=page.pk).status == RecordStatus.WITHDRAWN
+        assert all("Privat text" not in str(r["body"]) for r in micropub.server.requests)
+
+
 class TestRelayRecovery:
     def test_an_attempt_whose_worker_died_is_retried_after_its_lease(
         self, editor, mp_target, micropub, django_capture_on_commit_callbacks
