@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlencode
@@ -25,6 +26,14 @@ from ..content import PushPost
 from .base import FailureKind, PushError, RemotePost, failure_for, send
 
 LOOKUP_STATUSES = "publish,future,draft,pending,private"
+
+
+def _gmt(value: str) -> str:
+    """ISO 8601 (any offset, or a bare date) -> WordPress' ``date_gmt`` (naive UTC)."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds")
 
 
 class WordPressClient:
@@ -122,7 +131,7 @@ class WordPressClient:
             **self._terms(post),
         }
         if post.published:
-            body["date_gmt"] = post.published.replace("Z", "")[:19]
+            body["date_gmt"] = _gmt(post.published)
         if media_id:
             body["featured_media"] = int(media_id)
         return body
