@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Page
 
@@ -23,6 +24,15 @@ from tests.support.wordpress import WordPress, start_wordpress
 @pytest.fixture(scope="session")
 def wordpress() -> WordPress:
     return start_wordpress()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Page and revision ids repeat from test to test (rolled back), and so would the
+    representation cache's keys: every test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
