@@ -78,6 +78,33 @@ class TestWordPressLifecycle:
         post = wordpress.api(f"/wp/v2/posts/{remote_id}", context="edit")
         assert post["status"] == "trash"
 
+    def test_unpublish_can_trash_instead_and_republishing_creates_a_fresh_post(
+        self, editor, wp_target, wordpress
+    ):
+        wp_target.unpublish_action = "trash"
+        wp_target.save()
+        page = editor.publish_new("Papperskorgen")
+        first = record_of(page, wp_target)
+        editor.unpublish(page)
+        trashed = wordpress.api(f"/wp/v2/posts/{first.remote_id}", context="edit")
+        assert trashed["status"] == "trash"
+        editor.edit(page, title="Papperskorgen igen")
+        rec = record_of(page, wp_target)
+        assert rec.remote_id != first.remote_id
+        assert [p["status"] for p in wordpress.posts(rec.intent_key)] == ["publish"]
+
+    def test_a_wrong_application_password_is_refused_and_counted(
+        self, editor, wp_target, wordpress, settings
+    ):
+        settings.KANAL_WEBHOOK_RETRY_SCHEDULE = [0] * 9
+        wp_target.set_secret("fel fel fel fel fel fel")
+        wp_target.save()
+        page = editor.publish_new("Fel lösenord")
+        delivery = PushDelivery.objects.get(page_id=page.pk)
+        assert delivery.last_status_code == 401, delivery.last_error
+        wp_target.refresh_from_db()
+        assert wp_target.auth_failures == 1 and wp_target.healthy
+
     def test_featured_image_is_uploaded_once_and_themes_become_categories(
         self, editor, wp_target, wordpress
     ):
