@@ -7,7 +7,9 @@
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
    records any event missing for a live revision;
 4. enqueues due polls of syndication sources and renews expiring WebSub leases
-   (``syndication.pull.schedule.run_due``).
+   (``syndication.pull.schedule.run_due``);
+5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
+   pings whose worker died; ``syndication.feeds.websub``).
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
 ``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
@@ -31,9 +33,10 @@ from cms.events import Event
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
+from .feeds.models import WebSubPing
 from .pull.schedule import run_due as run_due_pull_work
 from .push.models import PushDelivery
-from .tasks import enqueue_deliveries, enqueue_push_deliveries
+from .tasks import enqueue_deliveries, enqueue_push_deliveries, websub_send_due
 from .webhooks.models import Delivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -42,6 +45,7 @@ BATCH = 500
 # A committed event is normally dispatched within milliseconds by its own task; the relay
 # only steps in after this grace, so it does not race the normal path.
 DISPATCH_GRACE = timedelta(seconds=5)
+WEBSUB_WAKE_EVERY = 30.0
 
 
 def requeue_after() -> timedelta:
@@ -57,6 +61,7 @@ class PassReport:
     enqueued: int = 0
     reconciled: int = 0
     polls: int = 0
+    websub: int = 0
     per_endpoint: Counter = field(default_factory=Counter)
 
 
@@ -135,6 +140,7 @@ class Relay:
         self.publish_scheduled_every = publish_scheduled_every
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
+        self._last_websub_wake = float("-inf")
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -147,6 +153,17 @@ class Relay:
         report.enqueued = len(chosen) + len(pushes)
         report.polls = run_due_pull_work()
         clock = time.monotonic()
+        # At most one wake-up per lease: the task claims every due row it finds.
+        if (
+            clock - self._last_websub_wake >= WEBSUB_WAKE_EVERY
+            and WebSubPing.objects.due(now).exists()
+        ):
+            self._last_websub_wake = clock
+            try:
+                websub_send_due.enqueue()
+                report.websub = 1
+            except Exception:
+                logger.exception("relay: could not enqueue the WebSub pings; next pass retries")
         if clock - self._last_publish_scheduled >= self.publish_scheduled_every:
             self._last_publish_scheduled = clock
             call_command("publish_scheduled", stdout=io.StringIO())

@@ -3,6 +3,7 @@
 Import rule: other modules import from ``syndication.models``, never from the submodules.
 """
 
+from ..feeds.models import WebSubPing
 from ..push.models import PushDelivery, PushTarget, SyndicationRecord
 from ..webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 from .pull import ImportedItem, Source
@@ -15,5 +16,6 @@ __all__ = [
     "PushTarget",
     "Source",
     "SyndicationRecord",
+    "WebSubPing",
     "WebhookEndpoint",
 ]

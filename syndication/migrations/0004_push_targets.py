@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cms', '0003_merge_0002_api_keys_feedback_0002_events'),
-        ('syndication', '0002_pull_sources'),
+        ('syndication', '0003_websub_pings'),
         ('themes', '0001_initial'),
         ('wagtailcore', '0098_apitoken'),
     ]
