@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Page
 
+from ..models import SCOPE_WRITE_FEEDBACK, PageFeedback
 from .endpoints import KanalEndpointMixin
 from .keys import FeedbackThrottle, api_key_of
-from .models import SCOPE_WRITE_FEEDBACK, PageFeedback
 
 
 def plain_text(value: str) -> str:

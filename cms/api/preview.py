@@ -21,11 +21,11 @@ from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Page, Revision
 
+from ..models import SCOPE_READ_DRAFTS
 from ..representation.pages import revision_representation
 from ..representation.urls import frontend_url
 from .endpoints import KanalEndpointMixin
 from .keys import api_key_of
-from .models import SCOPE_READ_DRAFTS
 
 SALT = "kanal.api.preview"
 

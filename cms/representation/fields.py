@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import richtext, streams
 from .schema import DATE, DATETIME, HTML, Schema, array, nullable, obj, ref, stream_components
@@ -33,7 +33,21 @@ from .schema import DATE, DATETIME, HTML, Schema, array, nullable, obj, ref, str
 if TYPE_CHECKING:
     from wagtail.models import Page
 
-    from .resolver import Resolver
+
+class Resolver(Protocol):
+    """What a field may ask of the batch resolver (``cms.representation.resolver.Resolver``,
+    which imports the models and so cannot be imported here)."""
+
+    images: dict[int, Any]
+    documents: dict[int, Any]
+
+    def image(self, image: Any, alt_text: str = "") -> dict | None: ...
+    def document(self, document: Any, title: str = "") -> dict | None: ...
+    def page(self, value: Any) -> dict | None: ...
+    def person(self, person: Any) -> dict | None: ...
+    def rich_text(self, html: str) -> str: ...
+    def stream(self, stream_block: Any, raw: Iterable[dict]) -> list[dict]: ...
+
 
 PERSON_KEY = "cms.Person"  # snippets are collected under their model label
 

@@ -1,6 +1,7 @@
-"""Database state of the headless API: API keys and reader feedback.
+"""The headless API's own records: API keys (hashed, with scopes) and reader feedback.
 
-Imported by ``cms.models`` so the models belong to the ``cms`` app.
+They live with the content model rather than in ``cms.api`` so that importing the models never
+imports the API (``cms.events`` and ``cms.representation`` must not depend on it).
 """
 
 from __future__ import annotations
