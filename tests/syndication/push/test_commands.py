@@ -103,6 +103,19 @@ class TestPushCommand:
         assert "0 done, 1 failed." in out
         assert SyndicationRecord.objects.get(page_id=page.pk).status != RecordStatus.PUBLISHED
 
+    def test_all_due_retries_what_failed_before(self, editor, micropub, settings):
+        settings.KANAL_WEBHOOK_RETRY_SCHEDULE = [0] * 9
+        target = PushTarget(kind="micropub", name="Mikro", endpoint=micropub.site)
+        target.set_secret(micropub.token)
+        target.save()
+        micropub.fail_next.append((500, {}, b"temporary failure"))
+        page = editor.publish_new("Försök igen")
+        assert SyndicationRecord.objects.get(page_id=page.pk).status != RecordStatus.PUBLISHED
+        out, err, code = run("push", "--all-due")
+        assert code == 0, out + err
+        assert "1 push(es): 1 done, 0 failed." in out
+        assert SyndicationRecord.objects.get(page_id=page.pk).status == RecordStatus.PUBLISHED
+
     def test_nothing_to_do_is_a_usage_error(self):
         with pytest.raises(CommandError, match="Say what to push"):
             call_command("push")
