@@ -7,7 +7,9 @@
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
    records any event missing for a live revision;
 4. enqueues due polls of syndication sources and renews expiring WebSub leases
-   (``syndication.pull.schedule.run_due``).
+   (``syndication.pull.schedule.run_due``);
+5. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
+   feedback comments (``cms.events.retention``).
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
 ``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
@@ -27,7 +29,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from cms.events import Event
+from cms.events import Event, retention
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
@@ -56,6 +58,7 @@ class PassReport:
     enqueued: int = 0
     reconciled: int = 0
     polls: int = 0
+    purged: retention.PurgeSummary | None = None
     per_endpoint: Counter = field(default_factory=Counter)
 
 
@@ -76,7 +79,6 @@ def claim_due_deliveries(now) -> list[int]:
         due = list(
             Delivery.objects.due(now, requeue_after())
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at")
             .values_list("pk", "endpoint_id")[:BATCH]
         )
         if not due:
@@ -102,11 +104,21 @@ def claim_due_deliveries(now) -> list[int]:
 
 
 class Relay:
-    def __init__(self, *, reconcile_every: float = 10.0, publish_scheduled_every: float = 60.0):
+    def __init__(
+        self,
+        *,
+        reconcile_every: float = 10.0,
+        publish_scheduled_every: float = 60.0,
+        purge_every: float | None = None,
+    ):
         self.reconcile_every = reconcile_every
         self.publish_scheduled_every = publish_scheduled_every
+        self.purge_every = (
+            settings.KANAL_PURGE_EVERY_SECONDS if purge_every is None else purge_every
+        )
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
+        self._last_purge = float("-inf")
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -123,6 +135,10 @@ class Relay:
         if clock - self._last_reconcile >= self.reconcile_every:
             self._last_reconcile = clock
             report.reconciled = reconcile()
+        if clock - self._last_purge >= self.purge_every:
+            self._last_purge = clock
+            report.purged = retention.purge()
+            logger.info("relay: %s", report.purged)
         return report
 
     def run_forever(self, interval: float, should_stop) -> None:

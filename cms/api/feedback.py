@@ -13,11 +13,15 @@ import unicodedata
 
 import nh3
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Page
+
+from cms.events import EventType, record
 
 from .endpoints import KanalEndpointMixin
 from .keys import FeedbackThrottle, api_key_of
@@ -32,6 +36,23 @@ def plain_text(value: str) -> str:
     return "".join(
         ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
     ).strip()
+
+
+def record_feedback(feedback: PageFeedback) -> None:
+    """``feedback.received``: the page's running counts only, never the comment (personal data
+    a reader typed; it stays in the admin and is purged after KANAL_FEEDBACK_RETENTION_DAYS)."""
+    counts = PageFeedback.objects.filter(page_id=feedback.page_id).aggregate(
+        useful=Count("pk", filter=Q(useful=True)), not_useful=Count("pk", filter=Q(useful=False))
+    )
+    record(
+        EventType.FEEDBACK_RECEIVED,
+        feedback,
+        data={
+            "page": feedback.page_id,
+            "useful": counts["useful"],
+            "not_useful": counts["not_useful"],
+        },
+    )
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -76,7 +97,11 @@ class FeedbackView(KanalEndpointMixin, APIView):
         page = Page.objects.live().public().filter(pk=data["page"]).first()
         if page is None:
             raise BadRequestError("page: no live, public page with this id")
-        feedback = PageFeedback.objects.create(page=page, useful=data["useful"], comment=comment)
+        with transaction.atomic():
+            feedback = PageFeedback.objects.create(
+                page=page, useful=data["useful"], comment=comment
+            )
+            record_feedback(feedback)
         return Response(
             {"id": feedback.pk, "page": page.pk, "useful": feedback.useful, "comment": comment},
             status=201,

@@ -36,7 +36,8 @@ class TestChangeFeed:
         )
         assert len({i["id"] for i in items}) == total
         assert pages == -(-total // 3)
-        assert items[-1]["type"] == "page.deleted" and "data" not in items[-1]
+        assert items[-1]["type"] == "page.deleted"
+        assert items[-1]["data"] is None and items[-1]["redacted"] == "deleted"
         assert cursor == str(items[-1]["sequence"])
 
     def test_catching_up_from_a_cursor_returns_only_newer_events(self, client, make_article):
@@ -65,7 +66,16 @@ class TestChangeFeed:
 
     @pytest.mark.parametrize(
         "params",
-        [{"since": "abc"}, {"since": "-1"}, {"limit": "0"}, {"limit": "5000"}, {"cursor": "1"}],
+        [
+            {"since": "abc"},
+            {"since": "-1"},
+            {"cursor": "x"},
+            {"cursor": "1", "since": "1"},
+            {"limit": "0"},
+            {"limit": "5000"},
+            {"type": "page.nope"},
+            {"after": "1"},
+        ],
     )
     def test_bad_parameters_are_a_400_with_a_message(self, client, params):
         response = client.get("/api/v2/changes/", params)
