@@ -42,15 +42,16 @@ def record_feedback(feedback: PageFeedback) -> None:
     """``feedback.received``: the page's running counts only, never the comment (personal data
     a reader typed; it stays in the admin and is purged after KANAL_FEEDBACK_RETENTION_DAYS)."""
     counts = PageFeedback.objects.filter(page_id=feedback.page_id).aggregate(
-        useful=Count("pk", filter=Q(useful=True)), not_useful=Count("pk", filter=Q(useful=False))
+        useful_count=Count("pk", filter=Q(useful=True)),
+        not_useful_count=Count("pk", filter=Q(useful=False)),
     )
     record(
         EventType.FEEDBACK_RECEIVED,
         feedback,
         data={
             "page": feedback.page_id,
-            "useful": counts["useful"],
-            "not_useful": counts["not_useful"],
+            "useful": counts["useful_count"],
+            "not_useful": counts["not_useful_count"],
         },
     )
 
