@@ -90,9 +90,7 @@ class TestEndpointAdmin:
         oldest = re.search(r"<dd data-oldest-pending>([^<]+)</dd>", html).group(1)
         assert oldest.startswith("3\xa0timmar") or oldest.startswith("3 timmar"), oldest
 
-    def test_form_offers_every_event_type_with_swedish_labels_and_private_flag_off(
-        self, editor
-    ):
+    def test_form_offers_every_event_type_with_swedish_labels_and_private_flag_off(self, editor):
         from cms.events import EventType
 
         html = editor.get(reverse("webhooks:add")).content.decode()
