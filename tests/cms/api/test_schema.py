@@ -162,9 +162,11 @@ class TestChangeFeedSchema:
         for headers in ({}, {"Authorization": f"Api-Key {secret}"}):
             body = client.get("/api/v2/changes/?limit=1000", headers=headers).json()
             assert len(body["items"]) > 10
-            assert {"restricted", "unpublished"} <= {
-                i.get("redacted") for i in body["items"]
-            } or headers
+            reasons = {item.get("redacted") for item in body["items"]}
+            if headers:
+                assert not reasons & {"restricted", "unpublished"}
+            else:
+                assert {"restricted", "unpublished"} <= reasons
             validator(openapi, self.feed_schema(openapi)).validate(body)
 
     def test_a_drifted_event_fails_validation(self, openapi, client):
