@@ -23,7 +23,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.models import Page
 
-from .models import SCOPES, ApiKey, PageFeedback
+from ..models import SCOPES, ApiKey, PageFeedback
 from .preview import frontend_preview_url
 
 

@@ -26,10 +26,10 @@ from wagtail.api.v2.utils import BadRequestError
 from cms.events import Event, EventType
 from cms.events.visibility import envelopes
 
+from ..models import SCOPE_READ_PRIVATE
 from .caching import cache_control
 from .endpoints import KanalEndpointMixin, check_parameters, dumps
 from .keys import api_key_of
-from .models import SCOPE_READ_PRIVATE
 from .params import csv, positive_int
 
 DEFAULT_LIMIT = 100

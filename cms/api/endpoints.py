@@ -35,14 +35,20 @@ from wagtail.models import Locale, Page, Site
 from themes.models import Theme
 
 from ..models import OrganisationUnit, Person
+from ..representation.cache import page_rows, representations_for_rows
+from ..representation.media import (
+    RENDITION_FILTERS,
+    document_representation,
+    image_representation,
+    restricted_collection_ids,
+)
+from ..representation.pages import META_FIELDS, fields_of, represented_models
+from ..representation.resolver import Resolver
 from . import fields as field_selection
 from . import filters
-from .caching import conditional_response, page_rows, representations_for_rows
-from .images import document_representation, image_representation, restricted_collection_ids
+from .caching import conditional_response
 from .keys import ApiKeyAuthentication, RateThrottle
-from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
-from .representation import META_FIELDS, TYPE_FIELDS, fields_of, unit_representation
-from .resolver import Resolver
+from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url
 
 PAGE_LIST_PARAMETERS = frozenset(
     [
@@ -162,7 +168,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         return base
 
     def available_fields(self) -> set[str]:
-        models = self.page_types() or list(TYPE_FIELDS)
+        models = self.page_types() or represented_models()
         names = set(META_FIELDS)
         for model in models:
             names |= set(fields_of(model))
@@ -183,7 +189,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         next_link = None
         if isinstance(queryset, QuerySet):
             total = queryset.count()
-            spec = order_fields(request)
+            spec = filters.total_ordering(request)
             columns = [field for field, _ in spec]
             rows = list(
                 apply_cursor(request, queryset).values_list(
@@ -343,7 +349,6 @@ class ImagesEndpoint(SimpleEndpoint):
         return self.model.objects.exclude(collection_id__in=hidden).order_by("pk")
 
     def represent(self, objects: list) -> list[dict]:
-        from .images import RENDITION_FILTERS
 
         ids = [obj.pk for obj in objects]
         images = {
@@ -417,4 +422,4 @@ class OrganisationUnitsEndpoint(SimpleEndpoint):
         return OrganisationUnit.objects.order_by("name", "pk")
 
     def represent(self, objects: list) -> list[dict]:
-        return [unit_representation(unit) for unit in objects]
+        return [unit.external_representation() for unit in objects]

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from ..models import PageFeedback
 from .models import DataRemoved, Event
 
 
@@ -48,8 +48,6 @@ def erase_object_data(kind: str, object_id: int) -> int:
 
 
 def purge(now: datetime | None = None) -> PurgeSummary:
-    # By name: the model lives with the API's tables, and cms.events never imports cms.api.
-    PageFeedback = apps.get_model("cms", "PageFeedback")
     now = now or timezone.now()
     event_cutoff = now - timedelta(days=settings.KANAL_EVENT_DATA_RETENTION_DAYS)
     feedback_cutoff = now - timedelta(days=settings.KANAL_FEEDBACK_RETENTION_DAYS)

@@ -14,9 +14,9 @@ and ``redacted`` naming why:
 A reader allowed private content (an API key with ``read:private``, a webhook endpoint with
 "include private content") gets the stored data as it is; erased data is gone for everyone.
 
-Reads Wagtail's ``PageViewRestriction`` / ``CollectionViewRestriction`` directly, so it does
-not depend on ``cms.api`` (``cms.events`` never imports it). Batched: ``envelopes()`` costs a
-fixed number of queries whatever the number of events.
+Reads Wagtail's ``PageViewRestriction`` directly and private collections through
+``cms.representation`` (the same rule the API applies), never through ``cms.api``. Batched:
+``envelopes()`` costs a fixed number of queries whatever the number of events.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
+from ..representation.media import restricted_collection_ids
 from .models import Event
 
 DELETED = "deleted"
@@ -48,21 +48,6 @@ def restricted_page_paths() -> list[str]:
             "path", flat=True
         )
     )
-
-
-def private_collection_ids() -> set[int]:
-    """Collections under a view restriction (of any type), with their descendants."""
-    roots = list(
-        Collection.objects.filter(
-            pk__in=CollectionViewRestriction.objects.values("collection_id")
-        ).values_list("path", flat=True)
-    )
-    if not roots:
-        return set()
-    condition = Q()
-    for path in roots:
-        condition |= Q(path__startswith=path)
-    return set(Collection.objects.filter(condition).values_list("pk", flat=True))
 
 
 @dataclass
@@ -138,7 +123,7 @@ def snapshot(events: Sequence[Event]) -> Visibility:
             media_ids[event.object_kind].add(event.object_id)
     visibility = Visibility(pages=page_reasons(page_ids))
     if any(media_ids.values()):
-        private = private_collection_ids()
+        private = restricted_collection_ids()
         for kind, ids in media_ids.items():
             for pk, reason in media_reasons(kind, ids, private).items():
                 visibility.media[(kind, pk)] = reason

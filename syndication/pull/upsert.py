@@ -27,7 +27,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.events import EventType
-from cms.events import record as record_event
+from cms.events.recording import record as record_event
 from cms.models import ArticlePage, VideoIndexPage, VideoPage
 from cms.video_urls import parse_video_url
 from syndication.models import ImportedItem, Source

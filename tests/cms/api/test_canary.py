@@ -21,10 +21,16 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from cms.api.feedback import record_feedback
-from cms.api.models import ApiKey
 from cms.demo.media import landscape_png
 from cms.events import Event, EventType
-from cms.models import ArticleIndexPage, ArticlePage, PageFeedback, ProgramMaterial, ProgramPage
+from cms.models import (
+    ApiKey,
+    ArticleIndexPage,
+    ArticlePage,
+    PageFeedback,
+    ProgramMaterial,
+    ProgramPage,
+)
 
 from .helpers import add_article, publish
 

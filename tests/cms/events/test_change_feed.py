@@ -84,7 +84,7 @@ class TestChangeFeed:
 
 
 def make_key(*scopes, limit=600):
-    from cms.api.models import ApiKey
+    from cms.models import ApiKey
 
     _key, secret = ApiKey.create_with_secret(
         name="Konsument", scopes=list(scopes), rate_limit_per_minute=limit

@@ -3,8 +3,9 @@
 import pytest
 from django.db import transaction
 
-from cms.events import Event, EventType, record
+from cms.events import Event, EventType
 from cms.events.reconcile import reconcile
+from cms.events.recording import record
 from cms.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
