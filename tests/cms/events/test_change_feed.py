@@ -221,3 +221,24 @@ class TestApiStack:
         assert statuses == [200, 200, 429]
         response = client.get("/api/v2/changes/", headers=headers)
         assert int(response["Retry-After"]) >= 1 and response.json()["message"]
+
+
+class TestQueryCount:
+    def test_a_page_of_the_feed_costs_the_same_queries_whatever_its_length(
+        self, client, make_article
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from wagtail.models import PageViewRestriction
+
+        def cost(limit: int) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                body = client.get("/api/v2/changes/", {"limit": limit}).json()
+            assert len(body["items"]) == limit
+            return len(queries)
+
+        for _ in range(6):
+            make_article().unpublish()
+        PageViewRestriction.objects.create(page=make_article(), restriction_type="login")
+        assert Event.objects.count() >= 15
+        assert cost(3) == cost(15)
