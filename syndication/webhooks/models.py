@@ -156,17 +156,20 @@ class WebhookEndpoint(models.Model):
 
     def resume(self, now=None) -> int:
         """Make every pending delivery due now with a fresh schedule; the relay then sends them
-        in event order (``Delivery.objects.due`` is ordered by time, then sequence)."""
-        return (
-            Delivery.objects.filter(endpoint=self)
-            .pending()
-            .update(
-                next_attempt_at=now or timezone.now(),
-                attempts=0,
-                enqueued_at=None,
-                lease_until=None,
-                lease_token="",
-            )
+        in event order (``Delivery.objects.due`` is ordered by time, then sequence). Deliveries
+        an older policy marked failed ("gave up") are revived with them: nothing stays lost.
+        """
+        return Delivery.objects.filter(
+            endpoint=self,
+            event__isnull=False,
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        ).update(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now or timezone.now(),
+            attempts=0,
+            enqueued_at=None,
+            lease_until=None,
+            lease_token="",
         )
 
 

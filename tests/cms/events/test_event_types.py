@@ -149,6 +149,42 @@ class TestShownObjects:
         assert last("theme", theme.pk).data == {"pages": [page.pk]}
         assert last("theme", theme.pk).type == "theme.updated"
 
+    def test_organisation_unit_update_lists_the_pages_of_its_people(self, make_article):
+        from cms.models import OrganisationUnit
+
+        unit = OrganisationUnit.objects.create(name="Utvecklingsenheten")
+        person = Person.objects.create(name="Bo", organisation_unit=unit)
+        page = make_article()
+        page.author = person
+        with transaction.atomic():
+            page.save_revision().publish()
+        unit.phone = "08-123 45"
+        unit.save()
+        event = last("organisation_unit", unit.pk)
+        assert (event.type, event.data) == ("organisation_unit.updated", {"pages": [page.pk]})
+
+    def test_document_update_and_delete_list_the_pages_that_offer_it(self, make_article):
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        document = get_document_model()(title="Plan")
+        document.file.save("plan.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
+        document.save()
+        page = make_article()
+        page.body = [{"type": "documents", "value": {"heading": "", "documents": [document.pk]}}]
+        with transaction.atomic():
+            page.save_revision().publish()
+        document.title = "Plan 2027"
+        document.save()
+        assert (last("document", document.pk).type, last("document", document.pk).data) == (
+            "document.updated",
+            {"pages": [page.pk]},
+        )
+        document_id = document.pk
+        with transaction.atomic():
+            document.delete()
+        assert last("document", document_id).type == "document.deleted"
+
     def test_unused_object_deleted_records_nothing(self, db):
         person = Person.objects.create(name="Ingen")
         person_id = person.pk

@@ -222,6 +222,21 @@ class TestRetrySchedule:
         # Nothing failed for good: all three deliveries wait for the endpoint.
         assert Delivery.objects.pending().count() == 3
 
+    def test_reenabling_revives_deliveries_an_older_policy_gave_up_on(
+        self, publish, receiver, endpoint, relay_pass
+    ):
+        receiver.default = (500, {})
+        page = publish()
+        Delivery.objects.update(status=DeliveryStatus.FAILED)  # "gave up after 10 attempts"
+        endpoint.disable("test")
+        receiver.default = (200, {})
+        endpoint.active = True
+        endpoint.save()
+        relay_pass()
+        delivery = only_delivery()
+        assert delivery.status == DeliveryStatus.DELIVERED
+        assert json.loads(receiver.requests[-1]["body"])["object"]["id"] == page.pk
+
     def test_a_success_clears_the_failing_state(self, publish, receiver, endpoint):
         receiver.script.append((500, {}))
         publish()
