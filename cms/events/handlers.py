@@ -97,6 +97,7 @@ def on_page_deleted(sender, instance, **kwargs) -> None:
 def on_page_moved(sender, instance, url_path_before=None, url_path_after=None, **kwargs) -> None:
     """A move changes the URL of the page and of every page below it: ``page.moved`` for the
     page, ``page.url_changed`` for each live descendant."""
+    _changed_urls().discard(instance.pk)  # the move's own save: recorded here, not on publish
     if url_path_before == url_path_after:
         return  # reordering among siblings: nothing a consumer sees changes
     page = Page.objects.filter(pk=instance.pk).specific().first()

@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from cms.events import Event
 from cms.events.reconcile import reconcile
-from cms.models import ArticlePage, Person
+from cms.models import ArticleIndexPage, ArticlePage, Person
 from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,11 @@ class TestUrlChanged:
         assert "/annan/nyheter/" in event.data["meta"]["html_url"]
         # a moved or re-addressed live page is not "missing" its publish event
         assert reconcile() == 0
+        # publishing the moved page afterwards is not another URL change for its children
+        moved = ArticleIndexPage.objects.get(pk=article_index.pk)
+        with transaction.atomic():
+            moved.save_revision().publish()
+        assert last("page", child.pk).pk == event.pk
 
 
 class TestExpiry:
