@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.db import DEFAULT_DB_ALIAS
-from django.urls import URLResolver, include, path
+from django.urls import URLResolver, include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -29,6 +29,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("syndication/", include("syndication.urls")),
+    path("feeds/", include("syndication.feeds.urls")),
+    # Feeds of another locale: /en/feeds/… (the default language's are at /feeds/…).
+    re_path(r"^(?P<language>[a-z]{2})/feeds/", include("syndication.feeds.urls")),
     path("api/v2/", include(non_atomic(api_router.urlpatterns))),
 ]
 

@@ -8,7 +8,9 @@
    records any event missing for a live revision;
 4. enqueues due polls of syndication sources and renews expiring WebSub leases
    (``syndication.pull.schedule.run_due``);
-5. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
+5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
+   pings whose worker died; ``syndication.feeds.websub``);
+6. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
    feedback comments (``cms.events.retention``).
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
@@ -33,8 +35,9 @@ from cms.events import Event, retention
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
+from .feeds.models import WebSubPing
 from .pull.schedule import run_due as run_due_pull_work
-from .tasks import enqueue_deliveries
+from .tasks import enqueue_deliveries, websub_send_due
 from .webhooks.models import Delivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ BATCH = 500
 # A committed event is normally dispatched within milliseconds by its own task; the relay
 # only steps in after this grace, so it does not race the normal path.
 DISPATCH_GRACE = timedelta(seconds=5)
+WEBSUB_WAKE_EVERY = 30.0
 
 
 def requeue_after() -> timedelta:
@@ -58,6 +62,7 @@ class PassReport:
     enqueued: int = 0
     reconciled: int = 0
     polls: int = 0
+    websub: int = 0
     purged: retention.PurgeSummary | None = None
     per_endpoint: Counter = field(default_factory=Counter)
 
@@ -118,6 +123,7 @@ class Relay:
         )
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
+        self._last_websub_wake = float("-inf")
         self._last_purge = float("-inf")
 
     def run_once(self) -> PassReport:
@@ -129,6 +135,17 @@ class Relay:
         report.enqueued = len(chosen)
         report.polls = run_due_pull_work()
         clock = time.monotonic()
+        # At most one wake-up per lease: the task claims every due row it finds.
+        if (
+            clock - self._last_websub_wake >= WEBSUB_WAKE_EVERY
+            and WebSubPing.objects.due(now).exists()
+        ):
+            self._last_websub_wake = clock
+            try:
+                websub_send_due.enqueue()
+                report.websub = 1
+            except Exception:
+                logger.exception("relay: could not enqueue the WebSub pings; next pass retries")
         if clock - self._last_publish_scheduled >= self.publish_scheduled_every:
             self._last_publish_scheduled = clock
             call_command("publish_scheduled", stdout=io.StringIO())

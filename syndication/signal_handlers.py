@@ -9,5 +9,16 @@ def on_event_committed(sender, event_id: str, **kwargs) -> None:
     enqueue_dispatch(event_id)
 
 
+def on_event_committed_ping_hubs(sender, event_id: str, **kwargs) -> None:
+    """WebSub publisher: the feeds the event changed owe their hubs a ping."""
+    from django.conf import settings
+
+    if settings.KANAL_WEBSUB_HUBS:
+        from .tasks import enqueue_websub_ping
+
+        enqueue_websub_ping(event_id)
+
+
 def register_signal_handlers() -> None:
     event_committed.connect(on_event_committed, dispatch_uid="syndication_dispatch_event")
+    event_committed.connect(on_event_committed_ping_hubs, dispatch_uid="syndication_websub_ping")

@@ -37,6 +37,33 @@ def deliver(delivery_id: int) -> str:
     return str(status) if status else "skipped"
 
 
+@task()
+def websub_ping(event_id: str) -> int:
+    """Record the hub pings an event owes (WebSub publisher) and send the due ones."""
+    from .feeds.websub import request_pings_for_event, send_due
+
+    _fresh_connection()
+    request_pings_for_event(event_id)
+    return send_due()
+
+
+@task()
+def websub_send_due() -> int:
+    """Send the hub pings that are due (the relay wakes this; the rows are the truth)."""
+    from .feeds.websub import send_due
+
+    _fresh_connection()
+    return send_due()
+
+
+def enqueue_websub_ping(event_id: str) -> None:
+    try:
+        websub_ping.enqueue(event_id)
+    except Exception:
+        # The event row stays; a later publish or the relay's pass sends what is due.
+        logger.exception("Could not enqueue the WebSub ping for %s", event_id)
+
+
 def enqueue_dispatch(event_id: str) -> None:
     try:
         dispatch.enqueue(event_id)

@@ -3,7 +3,8 @@
 Import rule: other modules import from ``syndication.models``, never from the submodules.
 """
 
+from ..feeds.models import WebSubPing
 from ..webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 from .pull import ImportedItem, Source
 
-__all__ = ["Delivery", "DeliveryStatus", "ImportedItem", "Source", "WebhookEndpoint"]
+__all__ = ["Delivery", "DeliveryStatus", "ImportedItem", "Source", "WebSubPing", "WebhookEndpoint"]

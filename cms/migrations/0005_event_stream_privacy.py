@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0003_merge_0002_api_keys_feedback_0002_events'),
+        ('cms', '0004_program_meeting_cancelled'),
     ]
 
     operations = [
