@@ -10,3 +10,8 @@ class SyndicationConfig(AppConfig):
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+
+        from .push import echo, published
+
+        echo.register()
+        published.register()

@@ -16,6 +16,7 @@ from wagtail.models import Page
 
 from cms.events import Event
 
+from .push.dispatch import create_push_deliveries
 from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def _page_theme_ids(event: Event) -> set[int] | None:
 
 def dispatch_event(event_id: str) -> list[int]:
     """Create the event's deliveries and enqueue them after commit; returns their ids."""
-    from .tasks import enqueue_deliveries
+    from .tasks import enqueue_deliveries, enqueue_push_deliveries
 
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(pk=event_id).first()
@@ -80,6 +81,7 @@ def dispatch_event(event_id: str) -> list[int]:
             ],
             ignore_conflicts=True,
         )
+        push_ids = create_push_deliveries(event, now)
         Event.objects.filter(pk=event.pk).mark_dispatched(now)
         new_ids = list(
             Delivery.objects.filter(
@@ -87,4 +89,5 @@ def dispatch_event(event_id: str) -> list[int]:
             ).values_list("pk", flat=True)
         )
     transaction.on_commit(partial(enqueue_deliveries, new_ids))
+    transaction.on_commit(partial(enqueue_push_deliveries, push_ids))
     return new_ids

@@ -37,7 +37,8 @@ from cms.events.reconcile import reconcile
 from .dispatch import dispatch_event
 from .feeds.models import WebSubPing
 from .pull.schedule import run_due as run_due_pull_work
-from .tasks import enqueue_deliveries, websub_send_due
+from .push.models import PushDelivery
+from .tasks import enqueue_deliveries, enqueue_push_deliveries, websub_send_due
 from .webhooks.models import Delivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,33 @@ def claim_due_deliveries(now) -> list[int]:
     return chosen
 
 
+def claim_due_push_deliveries(now) -> list[int]:
+    """Claim (mark enqueued) due push deliveries, at most one per (target, page): pushes of
+    one page to one target run in order, one at a time."""
+    with transaction.atomic():
+        due = list(
+            PushDelivery.objects.due(now, requeue_after())
+            .filter(target__healthy=True)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_attempt_at", "version")
+            .values_list("pk", "target_id", "page_id")[:BATCH]
+        )
+        if not due:
+            return []
+        busy = set(
+            PushDelivery.objects.filter(target_id__in={t for _, t, _ in due})
+            .in_flight(now)
+            .values_list("target_id", "page_id")
+        )
+        chosen: list[int] = []
+        for delivery_id, target_id, page_id in due:
+            if (target_id, page_id) not in busy:
+                busy.add((target_id, page_id))
+                chosen.append(delivery_id)
+        PushDelivery.objects.filter(pk__in=chosen).update(enqueued_at=now)
+    return chosen
+
+
 class Relay:
     def __init__(
         self,
@@ -132,7 +160,9 @@ class Relay:
         report.dispatched = dispatch_stragglers(now)
         chosen = claim_due_deliveries(now)
         enqueue_deliveries(chosen)
-        report.enqueued = len(chosen)
+        pushes = claim_due_push_deliveries(now)
+        enqueue_push_deliveries(pushes)
+        report.enqueued = len(chosen) + len(pushes)
         report.polls = run_due_pull_work()
         clock = time.monotonic()
         # At most one wake-up per lease: the task claims every due row it finds.

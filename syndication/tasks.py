@@ -38,6 +38,16 @@ def deliver(delivery_id: int) -> str:
 
 
 @task()
+def push(delivery_id: int) -> str:
+    """Make one attempt at one push delivery (same leases and policy as ``deliver``)."""
+    from .push.delivery import attempt
+
+    _fresh_connection()
+    status = attempt(delivery_id)
+    return str(status) if status else "skipped"
+
+
+@task()
 def websub_ping(event_id: str) -> int:
     """Record the hub pings an event owes (WebSub publisher) and send the due ones."""
     from .feeds.websub import request_pings_for_event, send_due
@@ -82,3 +92,15 @@ def enqueue_deliveries(delivery_ids: list[int]) -> None:
             logger.exception("Could not enqueue delivery %s; the relay will retry", delivery_id)
             with transaction.atomic():
                 Delivery.objects.filter(pk=delivery_id).update(enqueued_at=None)
+
+
+def enqueue_push_deliveries(delivery_ids: list[int]) -> None:
+    from .push.models import PushDelivery
+
+    for delivery_id in delivery_ids:
+        try:
+            push.enqueue(delivery_id)
+        except Exception:
+            logger.exception("Could not enqueue push %s; the relay will retry", delivery_id)
+            with transaction.atomic():
+                PushDelivery.objects.filter(pk=delivery_id).update(enqueued_at=None)

@@ -9,10 +9,14 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 
 from . import admin_views
 from .admin_forms import SourceForm
 from .models import ImportedItem, Source
+from .push import views as push_views
+from .push.forms import PushTargetForm
+from .push.models import PushTarget
 from .webhooks.forms import WebhookEndpointForm
 from .webhooks.models import WebhookEndpoint
 from .webhooks.views import EndpointCreateView, EndpointDeliveriesView, EndpointEditView
@@ -172,4 +176,85 @@ def register_syndication_admin_urls():
              name="syndication_imported_items"),
         path("syndication/opml/export/", admin_views.opml_export, name="syndication_opml_export"),
         path("syndication/opml/import/", admin_views.opml_import, name="syndication_opml_import"),
+    ]  # fmt: skip
+
+
+# -- push: targets, the page's syndication, stopped targets on the dashboard -------------
+class PushTargetViewSet(ModelViewSet):
+    model = PushTarget
+    icon = "upload"
+    menu_label = _("Publiceringsmål")
+    menu_order = 810
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    url_prefix = "push-targets"
+    name = "push_targets"
+    form_fields = [
+        "kind",
+        "name",
+        "endpoint",
+        "username",
+        "credentials_env",
+        "page_types",
+        "themes",
+        "tags",
+        "unpublish_action",
+        "active",
+    ]
+    list_display = ["name", "kind", "endpoint", "healthy", "active"]
+    search_fields = ["name", "endpoint"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, form=PushTargetForm, fields=self.form_fields)
+
+
+push_target_viewset = PushTargetViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_push_target_viewset():
+    return push_target_viewset
+
+
+class UnhealthyTargetsPanel(Component):
+    name = "unhealthy_push_targets"
+    order = 91
+    template_name = "syndication/push/unhealthy_panel.html"
+
+    def __init__(self, targets):
+        self.targets = targets
+
+    def get_context_data(self, parent_context=None):
+        return {"targets": [(t, reverse("push_targets:edit", args=[t.pk])) for t in self.targets]}
+
+
+@hooks.register("construct_homepage_panels")
+def add_unhealthy_targets_panel(request, panels):
+    if not request.user.has_perm("syndication.change_pushtarget"):
+        return
+    stopped = list(PushTarget.objects.filter(healthy=False))
+    if stopped:
+        panels.append(UnhealthyTargetsPanel(stopped))
+
+
+@hooks.register("register_page_header_buttons")
+def page_syndication_button(page, user, view_name, next_url=None):
+    if page.specific_class and hasattr(page.specific_class, "external_fields"):
+        yield Button(
+            _("Syndikering"),
+            reverse("syndication_page", args=[page.pk]),
+            icon_name="upload",
+            priority=66,
+        )
+
+
+@hooks.register("register_admin_urls")
+def register_push_admin_urls():
+    return [
+        path("syndication/pages/<int:page_id>/", push_views.page_syndication,
+             name="syndication_page"),
+        path("syndication/pages/<int:page_id>/push/<int:target_id>/", push_views.page_push_again,
+             name="syndication_page_push_again"),
+        path("syndication/pages/<int:page_id>/opt-out/", push_views.page_opt_out,
+             name="syndication_page_opt_out"),
     ]  # fmt: skip

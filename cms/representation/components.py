@@ -80,6 +80,9 @@ SHARED_COMPONENTS: dict[str, Schema] = {
     "ThemeRef": obj({"id": INT, "slug": STRING, "name": STRING, "colour": STRING}),
     "Choice": obj({"value": STRING, "label": STRING}),
     "Origin": obj({"source": STRING, "url": URL}, "Where an imported page came from."),
+    "SyndicatedTo": obj(
+        {"target": STRING, "url": URL}, "A blog push syndication published the page on."
+    ),
     "PageMeta": obj(
         {
             "type": {"type": "string", "description": "app_label.Model, e.g. cms.ArticlePage"},

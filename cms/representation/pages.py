@@ -84,10 +84,10 @@ COMMON_FIELDS: list[ExternalField] = [
     Computed(
         "syndicated_to",
         array(
-            {"type": "object"},
-            description="Where push syndication published the page (empty for now).",
+            ref("SyndicatedTo"),
+            description="Where push syndication published the page: target name and URL.",
         ),
-        get=lambda page, resolver: [],
+        get=lambda page, resolver: resolver.syndicated_to(page),
     ),
 ]
 

@@ -19,7 +19,7 @@ from wagtail import blocks
 from wagtail.models import Page
 
 from ..models import KanalPage, Person
-from . import richtext, streams
+from . import richtext, streams, syndicated
 from .fields import PERSON_KEY, ExternalField
 from .media import (
     document_representation,
@@ -105,6 +105,8 @@ class Resolver:
             else {}
         )
         refs["image"] |= {person.photo_id for person in self.people.values() if person.photo_id}
+        self.page_ids = [page.pk for page in pages]
+        self._syndicated: dict[int, list[dict]] | None = None
         self.hidden_collections = restricted_collection_ids()
         self.images = load_images(refs["image"], self.hidden_collections)
         self.documents = load_documents(refs["document"], self.hidden_collections)
@@ -173,6 +175,12 @@ class Resolver:
         if isinstance(value, dict):
             return value
         return self.links.get(value if isinstance(value, int) else value.pk)
+
+    def syndicated_to(self, page) -> list[dict]:
+        """Where the page was pushed, loaded once for the whole batch."""
+        if self._syndicated is None:
+            self._syndicated = syndicated.syndicated_to(self.page_ids)
+        return self._syndicated.get(page.pk, [])
 
     def person(self, person) -> dict | None:
         if person is None:

@@ -212,6 +212,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # --- Kanal ----------------------------------------------------------------------------------
 # Hosts or networks (comma-separated) that the private-address guard lets through.
 KANAL_ALLOW_PRIVATE_HOSTS = env_list("KANAL_ALLOW_PRIVATE_HOSTS")
+# Fernet key (``Fernet.generate_key()``) that encrypts push-target credentials at rest.
+# Empty in development: credentials can then only be read from named environment variables
+# (production refuses to start without it).
+KANAL_CREDENTIALS_KEY = os.environ.get("KANAL_CREDENTIALS_KEY", "")
 # WebSub hubs (comma-separated URLs) that Kanal's RSS/Atom/JSON feeds declare and that are
 # pinged (hub.mode=publish) when a feed changes; empty: no hub links, no pings.
 KANAL_WEBSUB_HUBS = env_list("KANAL_WEBSUB_HUBS")

@@ -19,6 +19,14 @@ if not SECRET_KEY:
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` and export it."
     )
 
+KANAL_CREDENTIALS_KEY = os.environ.get("KANAL_CREDENTIALS_KEY", "")
+if not KANAL_CREDENTIALS_KEY:
+    raise ImproperlyConfigured(
+        "KANAL_CREDENTIALS_KEY is not set: push-target credentials are encrypted with it. "
+        "Generate one with `python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'` and export it."
+    )
+
 SECURE_SSL_REDIRECT = env_bool("KANAL_SSL_REDIRECT", True)
 if env_bool("KANAL_BEHIND_TLS_PROXY", True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

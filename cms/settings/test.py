@@ -20,3 +20,4 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ALLOWED_HOSTS = ["*"]
+KANAL_CREDENTIALS_KEY = "a2FuYWwtdGVzdC1jcmVkZW50aWFscy1rZXktMzJieXQ="

@@ -35,6 +35,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         SECRET_KEY="x7Qp2-production-like-secret-key-for-the-deploy-check-9fKz1LmN0vB",
         ALLOWED_HOSTS="kanal.example.se",
+        KANAL_CREDENTIALS_KEY="a2FuYWwtcHJvZC1saWtlLWNyZWRlbnRpYWxzLWtleSE=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -47,6 +48,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_refuses_to_start_without_a_credentials_key():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY="x7Qp2-production-like-secret-key-for-the-deploy-check-9fKz1LmN0vB",
+        ALLOWED_HOSTS="x",
+        KANAL_CREDENTIALS_KEY="",
+    )
+    assert result.returncode != 0
+    assert "KANAL_CREDENTIALS_KEY is not set" in result.stderr
 
 
 def test_no_third_party_calls_are_configured():

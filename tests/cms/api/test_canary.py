@@ -32,6 +32,7 @@ from cms.models import (
     ProgramMaterial,
     ProgramPage,
 )
+from syndication.push.models import PushTarget, SyndicationRecord
 
 from .helpers import add_article, publish
 
@@ -77,8 +78,25 @@ def planted(site):
     document.file.save(f"{CANARY}.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
     document.save()
 
+    # Push syndication: a target's credentials and a private page's remote copy.
+    target = PushTarget(
+        kind="wordpress",
+        name="Partnerbloggen",
+        endpoint="https://blogg.example.org",
+        username=f"{CANARY}-användare",
+        credentials_env=f"{CANARY.upper()}_PASSWORD",
+    )
+    target.save()
+    SyndicationRecord.objects.create(
+        page_id=private.pk,
+        target=target,
+        status="published",
+        remote_url=f"https://blogg.example.org/{CANARY}-privat/",
+        last_error=f"{CANARY} fel",
+    )
+
     # Public pages pointing at all of the above.
-    add_article(
+    public = add_article(
         parent,
         "Offentlig sida med länkar",
         body=[
@@ -101,6 +119,13 @@ def planted(site):
                 },
             },
         ],
+    )
+    SyndicationRecord.objects.create(
+        page_id=public.pk,
+        target=target,
+        status="published",
+        remote_url="https://blogg.example.org/offentlig/",
+        last_error=f"{CANARY} fel",
     )
     program = ProgramPage.objects.live().first()
     program.materials.add(ProgramMaterial(document=document))

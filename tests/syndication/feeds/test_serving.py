@@ -185,4 +185,5 @@ class TestQueries:
             == counts[(50, "atom")]
             == counts[(50, "json")]
         )
-        assert counts[(50, "rss")] == 11, counts  # pinned: selection, representations, meetings
+        # pinned: selection, representations (syndicated_to is one query per batch), meetings
+        assert counts[(50, "rss")] == 12, counts

@@ -13,6 +13,9 @@ from syndication.pull.values import MAX_ENTRIES, MAX_TITLE
 
 from .conftest import corpus
 
+# normalise asks the echo checks, and push's (our remote copies) reads the database.
+pytestmark = pytest.mark.django_db
+
 FEED_URL = "https://feeds.example.org/blog/feed.xml"
 
 

@@ -11,6 +11,9 @@ from syndication.pull.sanitise import sanitise_html
 
 from .test_parse import items
 
+# normalise asks the echo checks, and push's (our remote copies) reads the database.
+pytestmark = pytest.mark.django_db
+
 DANGEROUS = [
     re.compile(r"<\s*(script|style|svg|math|iframe|object|embed|form|input|button|meta|base|"
                r"template|noscript|details|img)\b", re.I),

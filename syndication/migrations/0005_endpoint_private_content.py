@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syndication', '0003_websub_pings'),
+        ('syndication', '0004_push_targets'),
     ]
 
     operations = [

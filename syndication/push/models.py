@@ -1,0 +1,257 @@
+"""Push targets, the syndication record per (page, target), and push deliveries.
+
+* ``PushTarget`` — a blog Kanal publishes to (WordPress, Micropub): endpoint, encrypted
+  credentials (or the name of an environment variable), filters, active flag and health.
+* ``SyndicationRecord`` — what Kanal knows about its copy of one page on one target: the
+  remote id and URL, the last pushed revision and object ``version``. The intent to create is
+  written *before* the create request (``status=creating`` with the slug the post will get),
+  so a retry after a lost response looks the post up instead of creating a second one.
+* ``PushDelivery`` — one event for one target, the sibling of webhooks' ``Delivery``: the
+  same columns for status, attempts, ``next_attempt_at``, lease and last response, claimed and
+  retried by the same policy (``syndication.webhooks.policy``) and re-enqueued by the relay.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import http
+from . import credentials
+
+
+def validate_target_url(url: str) -> None:
+    try:
+        http.check_url(url)
+    except http.UnsafeURLError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class TargetKind(models.TextChoices):
+    WORDPRESS = "wordpress", "WordPress"
+    MICROPUB = "micropub", "Micropub"
+
+
+class UnpublishAction(models.TextChoices):
+    DRAFT = "draft", _("gör till utkast")
+    TRASH = "trash", _("lägg i papperskorgen")
+
+
+# A target whose credentials are refused this many times in a row stops being tried.
+AUTH_FAILURES_BEFORE_STOP = 3
+
+
+class PushTarget(models.Model):
+    kind = models.CharField(_("typ"), max_length=20, choices=TargetKind.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    endpoint = models.URLField(
+        _("adress"),
+        max_length=2000,
+        validators=[validate_target_url],
+        help_text=_(
+            "WordPress: bloggens adress. Micropub: Micropub-adressen eller webbplatsens adress "
+            '(adressen hittas då via rel="micropub").'
+        ),
+    )
+    username = models.CharField(_("användarnamn"), max_length=200, blank=True)
+    # Never shown after saving, never logged, never in the API.
+    credentials_encrypted = models.TextField(blank=True, editable=False)
+    credentials_env = models.CharField(
+        _("miljövariabel med lösenordet"),
+        max_length=100,
+        blank=True,
+        help_text=_("Läs lösenordet/token från denna miljövariabel i stället för att spara det."),
+    )
+    page_types = models.JSONField(
+        _("sidtyper"), default=list, blank=True, help_text=_("Tomt = alla sidtyper.")
+    )
+    themes = models.ManyToManyField(
+        "themes.Theme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("teman"),
+        help_text=_("Tomt = alla teman."),
+    )
+    tags = models.JSONField(_("taggar"), default=list, blank=True, help_text=_("Tomt = alla."))
+    unpublish_action = models.CharField(
+        _("vid avpublicering"),
+        max_length=10,
+        choices=UnpublishAction.choices,
+        default=UnpublishAction.DRAFT,
+    )
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    # Discovered Micropub endpoints (from q=config / rel links), cached.
+    discovered_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
+    media_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
+
+    healthy = models.BooleanField(_("fungerar"), default=True, editable=False)
+    auth_failures = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(_("senaste fel"), blank=True, editable=False)
+    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("publiceringsmål")
+        verbose_name_plural = _("publiceringsmål")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:  # no credentials in tracebacks
+        return f"<PushTarget {self.pk} {self.kind} {self.name!r}>"
+
+    def set_secret(self, secret: str) -> None:
+        """Store ``secret`` encrypted (call ``save()`` afterwards)."""
+        self.credentials_encrypted = credentials.encrypt(secret)
+        self.credentials_env = ""
+
+    def secret(self) -> str:
+        if self.credentials_env:
+            return credentials.from_environment(self.credentials_env)
+        if self.credentials_encrypted:
+            return credentials.decrypt(self.credentials_encrypted)
+        raise credentials.CredentialsError(
+            f"The target {self.name!r} has no credentials: enter a password/token, or name an "
+            "environment variable that holds it."
+        )
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.credentials_env or self.credentials_encrypted)
+
+
+class RecordStatus(models.TextChoices):
+    PENDING = "pending", _("väntar")
+    CREATING = "creating", _("skapas")
+    PUBLISHED = "published", _("publicerad")
+    WITHDRAWN = "withdrawn", _("tillbakadragen")
+    DELETED = "deleted", _("raderad")
+    FAILED = "failed", _("misslyckad")
+
+
+class SyndicationRecord(models.Model):
+    """Kanal's copy of one page on one target. ``page_id`` is a plain column, not a foreign
+    key: after the page is deleted the record still says which remote post to withdraw."""
+
+    page_id = models.BigIntegerField(_("sida"), db_index=True)
+    target = models.ForeignKey(PushTarget, on_delete=models.CASCADE, related_name="records")
+    status = models.CharField(
+        _("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.PENDING
+    )
+    remote_id = models.CharField(_("fjärr-id"), max_length=500, blank=True)
+    remote_url = models.URLField(_("fjärradress"), max_length=2000, blank=True, db_index=True)
+    # The slug (WordPress) or the Kanal URL (Micropub) a create was sent with: the key a
+    # retry looks the post up by when the create's response was lost.
+    intent_key = models.CharField(max_length=500, blank=True)
+    last_revision = models.BigIntegerField(_("senast publicerade revision"), null=True, blank=True)
+    last_version = models.PositiveIntegerField(_("version"), default=0)
+    # Local image id -> remote media id of the featured image, so it is uploaded once.
+    featured_image_id = models.BigIntegerField(null=True, blank=True)
+    remote_media_id = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    last_error = models.TextField(_("senaste fel"), blank=True)
+    last_pushed_at = models.DateTimeField(_("senast publicerad"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["target__name"]
+        verbose_name = _("syndikeringspost")
+        verbose_name_plural = _("syndikeringsposter")
+        constraints = [
+            models.UniqueConstraint(fields=["page_id", "target"], name="push_record_per_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"page {self.page_id} on {self.target_id}: {self.status}"
+
+
+class PushOptOut(models.Model):
+    """A page its editors chose not to syndicate ("do not syndicate")."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("syndikeras inte")
+        verbose_name_plural = _("syndikeras inte")
+
+
+class PushDeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("väntar")
+    DELIVERED = "delivered", _("levererad")
+    SKIPPED = "skipped", _("överhoppad")
+    FAILED = "failed", _("misslyckad")
+
+
+class PushDeliveryQuerySet(models.QuerySet):
+    def pending(self) -> PushDeliveryQuerySet:
+        return self.filter(status=PushDeliveryStatus.PENDING)
+
+    def due(self, now, requeue_after) -> PushDeliveryQuerySet:
+        return self.pending().filter(
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after),
+            next_attempt_at__lte=now,
+            target__active=True,
+        )
+
+    def in_flight(self, now) -> PushDeliveryQuerySet:
+        return self.pending().filter(lease_until__gt=now)
+
+
+class PushDelivery(models.Model):
+    target = models.ForeignKey(PushTarget, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        "cms.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The page and the event's per-object version, denormalised: deliveries of one page to one
+    # target run one at a time, and one older than the record is dropped as stale.
+    page_id = models.BigIntegerField(db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    # A "Push again" from the admin or ``manage.py push`` has no event: it pushes the live page.
+    manual = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PushDeliveryStatus.choices,
+        default=PushDeliveryStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(_("fel"), blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PushDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publicering")
+        verbose_name_plural = _("publiceringar")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="push_delivery_due"),
+            models.Index(fields=["target", "page_id", "status"], name="push_delivery_page"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "event"],
+                condition=Q(event__isnull=False),
+                name="push_delivery_one_per_event_and_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"PushDelivery {self.pk} of page {self.page_id} v{self.version} to {self.target_id}"

@@ -1,0 +1,69 @@
+"""The page's syndication in the admin: where it goes, status, remote link, last error,
+"Push again" per target and the page's "do not syndicate" switch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.models import Page
+
+from ..tasks import enqueue_push_deliveries
+from .dispatch import push_again
+from .models import PushOptOut, PushTarget, SyndicationRecord
+
+
+def _editable_page(request, page_id: int) -> Page:
+    page = get_object_or_404(Page, pk=page_id).specific
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return page
+
+
+def page_syndication(request, page_id: int):
+    page = _editable_page(request, page_id)
+    records = {r.target_id: r for r in SyndicationRecord.objects.filter(page_id=page.pk)}
+    rows = [(target, records.get(target.pk)) for target in PushTarget.objects.all()]
+    return render(
+        request,
+        "syndication/push/page_syndication.html",
+        {
+            "page": page,
+            "rows": rows,
+            "opted_out": PushOptOut.objects.filter(page_id=page.pk).exists(),
+        },
+    )
+
+
+@require_POST
+def page_push_again(request, page_id: int, target_id: int):
+    page = _editable_page(request, page_id)
+    target = get_object_or_404(PushTarget, pk=target_id)
+    delivery = push_again(page.pk, target)
+    enqueue_push_deliveries([delivery.pk])
+    messages.success(request, _("”%(page)s” publiceras på nytt på %(target)s.") % {
+        "page": page.title, "target": target.name})  # fmt: skip
+    return redirect("syndication_page", page_id=page.pk)
+
+
+@require_POST
+def page_opt_out(request, page_id: int):
+    page = _editable_page(request, page_id)
+    if request.POST.get("opt_out") == "1":
+        PushOptOut.objects.get_or_create(page_id=page.pk)
+        # Copies already out there are withdrawn now (a push of an opted-out page withdraws).
+        holding = PushTarget.objects.filter(
+            pk__in=SyndicationRecord.objects.filter(page_id=page.pk)
+            .exclude(remote_id="")
+            .values_list("target_id", flat=True)
+        )
+        enqueue_push_deliveries([push_again(page.pk, target).pk for target in holding])
+        messages.success(
+            request, _("Sidan syndikeras inte längre; publicerade kopior dras tillbaka.")
+        )
+    else:
+        PushOptOut.objects.filter(page_id=page.pk).delete()
+        messages.success(request, _("Sidan syndikeras igen (från nästa publicering)."))
+    return redirect("syndication_page", page_id=page.pk)
