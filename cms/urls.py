@@ -26,7 +26,6 @@ def non_atomic(patterns: list) -> list:
 
 
 urlpatterns = [
-    path("api/v2/changes/", include("cms.events.urls")),  # before any other api/v2/ include
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("syndication/", include("syndication.urls")),

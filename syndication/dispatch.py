@@ -10,6 +10,7 @@ import logging
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -63,7 +64,13 @@ def dispatch_event(event_id: str) -> list[int]:
         if event is None:
             logger.warning("dispatch: event %s does not exist", event_id)
             return []
-        endpoints = list(WebhookEndpoint.objects.filter(active=True).prefetch_related("themes"))
+        # A disabled endpoint still gets its deliveries recorded (not attempted): they are sent
+        # in order when it is activated again. One an administrator never enabled does not.
+        endpoints = list(
+            WebhookEndpoint.objects.filter(
+                Q(active=True) | Q(disabled_at__isnull=False)
+            ).prefetch_related("themes")
+        )
         theme_ids = _page_theme_ids(event) if any(e.themes.all() for e in endpoints) else None
         now = timezone.now()
         matching = [e for e in endpoints if endpoint_matches(e, event, theme_ids)]

@@ -9,7 +9,9 @@
 4. enqueues due polls of syndication sources and renews expiring WebSub leases
    (``syndication.pull.schedule.run_due``);
 5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
-   pings whose worker died; ``syndication.feeds.websub``).
+   pings whose worker died; ``syndication.feeds.websub``);
+6. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
+   feedback comments (``cms.events.retention``).
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
 ``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
@@ -29,7 +31,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from cms.events import Event
+from cms.events import Event, retention
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
@@ -62,6 +64,7 @@ class PassReport:
     reconciled: int = 0
     polls: int = 0
     websub: int = 0
+    purged: retention.PurgeSummary | None = None
     per_endpoint: Counter = field(default_factory=Counter)
 
 
@@ -82,7 +85,6 @@ def claim_due_deliveries(now) -> list[int]:
         due = list(
             Delivery.objects.due(now, requeue_after())
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at")
             .values_list("pk", "endpoint_id")[:BATCH]
         )
         if not due:
@@ -135,12 +137,22 @@ def claim_due_push_deliveries(now) -> list[int]:
 
 
 class Relay:
-    def __init__(self, *, reconcile_every: float = 10.0, publish_scheduled_every: float = 60.0):
+    def __init__(
+        self,
+        *,
+        reconcile_every: float = 10.0,
+        publish_scheduled_every: float = 60.0,
+        purge_every: float | None = None,
+    ):
         self.reconcile_every = reconcile_every
         self.publish_scheduled_every = publish_scheduled_every
+        self.purge_every = (
+            settings.KANAL_PURGE_EVERY_SECONDS if purge_every is None else purge_every
+        )
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
         self._last_websub_wake = float("-inf")
+        self._last_purge = float("-inf")
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -170,6 +182,10 @@ class Relay:
         if clock - self._last_reconcile >= self.reconcile_every:
             self._last_reconcile = clock
             report.reconciled = reconcile()
+        if clock - self._last_purge >= self.purge_every:
+            self._last_purge = clock
+            report.purged = retention.purge()
+            logger.info("relay: %s", report.purged)
         return report
 
     def run_forever(self, interval: float, should_stop) -> None:

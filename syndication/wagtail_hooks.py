@@ -41,7 +41,15 @@ class WebhookEndpointViewSet(ModelViewSet):
     add_to_admin_menu = True
     url_prefix = "webhooks"
     name = "webhooks"
-    form_fields = ["name", "url", "event_types", "page_types", "themes", "active"]
+    form_fields = [
+        "name",
+        "url",
+        "event_types",
+        "page_types",
+        "themes",
+        "include_private_content",
+        "active",
+    ]
     list_display = ["name", "url", StateColumn("state", label=_("Status"))]
     search_fields = ["name", "url"]
     add_view_class = EndpointCreateView

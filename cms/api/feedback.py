@@ -16,6 +16,8 @@ import unicodedata
 
 import nh3
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
 from rest_framework.parsers import JSONParser
@@ -23,6 +25,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Page
+
+from cms.events import EventType
+from cms.events.recording import record
 
 from ..models import SCOPE_WRITE_FEEDBACK, PageFeedback
 from .endpoints import KanalEndpointMixin
@@ -65,6 +70,24 @@ class JSONOnlyParser(JSONParser):
 class RequestBodyTooLarge(APIException):
     status_code = 413
     default_detail = "body: too large"
+
+
+def record_feedback(feedback: PageFeedback) -> None:
+    """``feedback.received``: the page's running counts only, never the comment (personal data
+    a reader typed; it stays in the admin and is purged after KANAL_FEEDBACK_RETENTION_DAYS)."""
+    counts = PageFeedback.objects.filter(page_id=feedback.page_id).aggregate(
+        useful_count=Count("pk", filter=Q(useful=True)),
+        not_useful_count=Count("pk", filter=Q(useful=False)),
+    )
+    record(
+        EventType.FEEDBACK_RECEIVED,
+        feedback,
+        data={
+            "page": feedback.page_id,
+            "useful": counts["useful_count"],
+            "not_useful": counts["not_useful_count"],
+        },
+    )
 
 
 class FeedbackSerializer(serializers.Serializer):
@@ -119,7 +142,11 @@ class FeedbackView(KanalEndpointMixin, APIView):
         page = Page.objects.live().public().filter(pk=data["page"]).first()
         if page is None:
             raise BadRequestError("page: no live, public page with this id")
-        feedback = PageFeedback.objects.create(page=page, useful=data["useful"], comment=comment)
+        with transaction.atomic():
+            feedback = PageFeedback.objects.create(
+                page=page, useful=data["useful"], comment=comment
+            )
+            record_feedback(feedback)
         return Response(
             {"id": feedback.pk, "page": page.pk, "useful": feedback.useful, "comment": comment},
             status=201,

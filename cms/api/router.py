@@ -63,12 +63,14 @@ def with_validators(view):
 def get_urlpatterns() -> list:
     from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+    from .changes import ChangesView
     from .feedback import FeedbackView
     from .preview import PreviewView
 
     return [
         path("preview/<int:pk>/", PreviewView.as_view(), name="kanalapi-preview"),
         path("feedback/", FeedbackView.as_view(), name="kanalapi-feedback"),
+        path("changes/", ChangesView.as_view(), name="kanalapi-changes"),
         path("schema/", with_validators(SpectacularAPIView.as_view()), name="kanalapi-schema"),
         path(
             "docs/",

@@ -11,7 +11,7 @@ document.
 from __future__ import annotations
 
 from ..representation.components import page_components
-from ..representation.schema import INT, STRING, URL, Schema, nullable, obj, ref
+from ..representation.schema import DATETIME, INT, STRING, URL, Schema, nullable, obj, ref
 from .params import MAX_ID
 
 API_COMPONENTS: dict[str, Schema] = {
@@ -211,6 +211,7 @@ def paths() -> dict[str, Schema]:
             },
         }
     }
+    result["/api/v2/changes/"] = changes_path()
     result["/api/v2/schema/"] = {
         "get": {
             "summary": "This document",
@@ -233,9 +234,129 @@ def paths() -> dict[str, Schema]:
     return result
 
 
+# -- the change feed ----------------------------------------------------------------------
+PAGES_DATA = obj(
+    {"pages": {"type": "array", "items": INT}},
+    "The live pages that show the object (refresh them); only public ones unless the reader "
+    "may see private content.",
+)
+EVENT_DATA: dict[str, tuple[Schema, str]] = {
+    "page": (ref("PageDetail"), "The page's representation at the event's revision."),
+    "feedback": (
+        obj({"page": INT, "useful": INT, "not_useful": INT}),
+        "The page's feedback counts (never the comment).",
+    ),
+    "syndication": (
+        {"type": "object", "additionalProperties": True},
+        "Where the page came from or went to (source or target, remote URL, outcome).",
+    ),
+    "shown": (PAGES_DATA, "The pages that show the object."),
+}
+
+
+def event_data_kind(event_type: str) -> str:
+    if event_type.startswith("page."):
+        return "page"
+    if event_type.startswith("syndication."):
+        return "syndication"
+    if event_type == "feedback.received":
+        return "feedback"
+    return "shown"
+
+
+def event_components() -> dict[str, Schema]:
+    """The envelope, and one schema per event type (its ``data``), for the change feed and the
+    webhook bodies alike."""
+    from cms.events import EventType
+    from cms.events.visibility import REASONS
+
+    components: dict[str, Schema] = {
+        "EventObject": obj(
+            {
+                "kind": STRING,
+                "id": INT,
+                "type": STRING,
+                "revision": nullable(INT),
+                "version": {"type": "integer", "minimum": 1},
+            },
+            "What changed; keep the highest version per (kind, id).",
+        ),
+    }
+    names = []
+    for event_type, label in EventType.choices:
+        data, description = EVENT_DATA[event_data_kind(event_type)]
+        name = "Event_" + event_type.replace(".", "_")
+        names.append(name)
+        components[name] = {
+            "type": "object",
+            "description": f"{event_type} ({label}). data: {description} "
+            "null when withheld or removed, with the reason in redacted.",
+            "properties": {
+                "id": {"type": "string", "pattern": "^evt_"},
+                "type": {"const": event_type},
+                "occurred_at": DATETIME,
+                "sequence": INT,
+                "object": ref("EventObject"),
+                "data": nullable(data),
+                "redacted": {"enum": list(REASONS)},
+            },
+            "required": ["id", "type", "occurred_at", "sequence", "object", "data"],
+            "additionalProperties": False,
+        }
+    components["Event"] = {"oneOf": [ref(name) for name in names]}
+    components["ChangeFeed"] = obj(
+        {
+            "items": {"type": "array", "items": ref("Event")},
+            "next": {"type": "string", "pattern": "^[0-9]+$"},
+            "has_more": {"type": "boolean"},
+        },
+        "Events in sequence order; pass next as cursor to continue.",
+    )
+    return components
+
+
+def changes_path() -> Schema:
+    from cms.events import EventType
+
+    return _get(
+        "The change feed: every event in order, deletions included",
+        [
+            _param(
+                "cursor",
+                "The next of the previous response (0 or absent to start from the beginning).",
+                {"type": "string", "pattern": "^[0-9]+$"},
+            ),
+            _param(
+                "since",
+                "Deprecated alias of cursor (kept for one release); send only one of them.",
+                {"type": "string", "pattern": "^[0-9]+$"},
+            ),
+            _param(
+                "limit",
+                "Events per page (default 100).",
+                {"type": "integer", "minimum": 1, "maximum": 1000},
+            ),
+            _param("type", "Event type(s), comma-separated: " + ", ".join(EventType.values) + "."),
+        ],
+        {
+            "200": _json(ref("ChangeFeed")),
+            "401": {
+                "description": "Unknown or revoked API key",
+                "content": {"application/json": {"schema": ref("Error")}},
+            },
+        },
+        "changes",
+        description="Anonymous readers and keys without read:private get an event's data only "
+        "while the object is live and publicly viewable now; otherwise data is null and "
+        "redacted says why (restricted, unpublished, deleted, superseded).",
+        security=[{}, {"ApiKey": []}],
+    )
+
+
 def build() -> Schema:
     components = dict(API_COMPONENTS)
     components.update(page_components())
+    components.update(event_components())
     return {
         "paths": paths(),
         "components": {

@@ -1,5 +1,6 @@
-"""The CMS's own change log: the ``Event`` outbox, recording from Wagtail signals, the
-reconciler and the change feed.
+"""The CMS's own change log: the ``Event`` outbox, recording from Wagtail and Django signals,
+the reconciler, who may see an event's data (``visibility``) and erasure and retention
+(``retention``). The change feed is served by ``cms.api.changes``.
 
 Public API (stable; other apps import only these names):
 

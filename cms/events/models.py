@@ -37,6 +37,26 @@ class EventType(models.TextChoices):
     SYNDICATION_PUSHED = "syndication.pushed", _("publicerad externt")
     SYNDICATION_FAILED = "syndication.failed", _("syndikering misslyckades")
     FEEDBACK_RECEIVED = "feedback.received", _("återkoppling mottagen")
+    PAGE_PRIVACY_CHANGED = "page.privacy_changed", _("sidans åtkomst ändrad")
+    PAGE_EXPIRED = "page.expired", _("sida utgången")
+    PAGE_URL_CHANGED = "page.url_changed", _("sidans adress ändrad")
+    PERSON_UPDATED = "person.updated", _("person ändrad")
+    PERSON_DELETED = "person.deleted", _("person raderad")
+    ORGANISATION_UNIT_UPDATED = "organisation_unit.updated", _("organisationsenhet ändrad")
+    ORGANISATION_UNIT_DELETED = "organisation_unit.deleted", _("organisationsenhet raderad")
+    THEME_UPDATED = "theme.updated", _("tema ändrat")
+    THEME_DELETED = "theme.deleted", _("tema raderat")
+    IMAGE_UPDATED = "image.updated", _("bild ändrad")
+    IMAGE_DELETED = "image.deleted", _("bild raderad")
+    DOCUMENT_UPDATED = "document.updated", _("dokument ändrat")
+    DOCUMENT_DELETED = "document.deleted", _("dokument raderat")
+
+
+class DataRemoved(models.TextChoices):
+    """Why an event's stored ``data`` was removed (see ``cms.events.retention``)."""
+
+    DELETED = "deleted", _("objektet raderat")
+    SUPERSEDED = "superseded", _("ersatt av en nyare händelse")
 
 
 class EventCounter(models.Model):
@@ -49,6 +69,9 @@ class EventCounter(models.Model):
 
 
 class EventQuerySet(models.QuerySet):
+    def with_data(self) -> EventQuerySet:
+        return self.filter(data__isnull=False)
+
     def after(self, sequence: int) -> EventQuerySet:
         return self.filter(sequence__gt=sequence).order_by("sequence")
 
@@ -77,6 +100,11 @@ class Event(models.Model):
     # Set by the consumer of the outbox (syndication's dispatch) once it has fanned the event
     # out into delivery rows; the relay re-dispatches any event left without it.
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set when ``data`` was erased (the object was deleted) or purged (superseded, older than
+    # the retention period); the envelope then says so in ``redacted``.
+    data_removed = models.CharField(
+        _("data borttagen"), max_length=20, choices=DataRemoved.choices, blank=True
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -101,7 +129,8 @@ class Event(models.Model):
         return f"{self.id} {self.type} {self.object_kind}:{self.object_id} v{self.version}"
 
     def envelope(self) -> dict:
-        """The event as consumers see it: webhook body and change-feed item."""
+        """The event as stored: ``data`` is ``null`` for deletions and erased data (then
+        ``redacted`` says why). What a given reader sees is ``cms.events.visibility``'s call."""
         envelope = {
             "id": self.id,
             "type": self.type,
@@ -117,12 +146,17 @@ class Event(models.Model):
                 "version": self.version,
             },
         }
-        if self.data is not None:
-            envelope["data"] = self.data
+        envelope["data"] = self.data
+        if self.data_removed:
+            envelope["redacted"] = self.data_removed
         return envelope
 
-    def body(self) -> bytes:
-        """The envelope serialised once, deterministically: the exact bytes that get signed."""
+    def body(self, envelope: dict | None = None) -> bytes:
+        """The envelope (or a reader's redacted copy of it) serialised deterministically: the
+        exact bytes that get signed."""
         return json.dumps(
-            self.envelope(), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+            self.envelope() if envelope is None else envelope,
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            separators=(",", ":"),
         ).encode()

@@ -17,14 +17,30 @@ from django.db.models import F, OuterRef, Q, Subquery
 from wagtail.models import Page
 
 from .models import Event, EventType
-from .recording import _locked_counter, latest_event, record
+from .recording import _locked_counter, record
 
 logger = logging.getLogger(__name__)
 
 
+# The events that state whether a page is live; the others (moved, url_changed,
+# privacy_changed, syndication.*) describe a live page without changing that.
+STATE_TYPES = [EventType.PAGE_PUBLISHED, EventType.PAGE_UNPUBLISHED, EventType.PAGE_EXPIRED]
+
+
+def latest_state_event(page_id: int) -> Event | None:
+    return (
+        Event.objects.for_object("page", page_id)
+        .filter(type__in=STATE_TYPES)
+        .order_by("-version")
+        .first()
+    )
+
+
 def pages_missing_events():
-    """Pages whose latest event does not describe their current live state."""
-    latest = Event.objects.filter(object_kind="page", object_id=OuterRef("pk")).order_by("-version")
+    """Pages whose latest state event does not describe their current live state."""
+    latest = Event.objects.filter(
+        object_kind="page", object_id=OuterRef("pk"), type__in=STATE_TYPES
+    ).order_by("-version")
     pages = Page.objects.annotate(
         last_type=Subquery(latest.values("type")[:1]),
         last_revision=Subquery(latest.values("revision")[:1]),
@@ -47,7 +63,7 @@ def reconcile() -> int:
             page = Page.objects.filter(pk=page_id).specific().first()
             if page is None:
                 continue
-            latest = latest_event("page", page.pk)
+            latest = latest_state_event(page.pk)
             if page.live and page.live_revision_id:
                 if (
                     latest

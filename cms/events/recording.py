@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
 from .models import Event, EventCounter, EventType
@@ -23,11 +25,24 @@ _UNSET: Any = object()
 
 # Types that describe a state rather than a movement: recording the same state twice in a row
 # (a signal and the reconciler racing for one publish) yields the existing event.
-_STATE_TYPES = {EventType.PAGE_PUBLISHED, EventType.PAGE_UNPUBLISHED, EventType.PAGE_DELETED}
+_STATE_TYPES = {
+    EventType.PAGE_PUBLISHED,
+    EventType.PAGE_UNPUBLISHED,
+    EventType.PAGE_EXPIRED,
+    EventType.PAGE_DELETED,
+}
+_KINDS = {"cms.OrganisationUnit": "organisation_unit", "cms.PageFeedback": "feedback"}
 
 
 def object_kind(instance: models.Model) -> str:
-    return "page" if isinstance(instance, Page) else instance._meta.model_name
+    """``page``, ``image``, ``document``, ``organisation_unit``, ``feedback`` or the model name."""
+    if isinstance(instance, Page):
+        return "page"
+    if isinstance(instance, get_image_model()):
+        return "image"
+    if isinstance(instance, get_document_model()):
+        return "document"
+    return _KINDS.get(instance._meta.label, instance._meta.model_name)
 
 
 def object_type(instance: models.Model) -> str:

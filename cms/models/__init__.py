@@ -7,7 +7,14 @@ only through string references ("cms.ProgramPage") to avoid cycles.
 
 from ..events.models import Event, EventCounter
 from ..representation.models import ApiCacheStamp
-from .api import SCOPE_READ_DRAFTS, SCOPE_WRITE_FEEDBACK, SCOPES, ApiKey, PageFeedback
+from .api import (
+    SCOPE_READ_DRAFTS,
+    SCOPE_READ_PRIVATE,
+    SCOPE_WRITE_FEEDBACK,
+    SCOPES,
+    ApiKey,
+    PageFeedback,
+)
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .base import KanalPage
 from .home import HomePage
@@ -26,6 +33,7 @@ from .videos import VideoIndexPage, VideoPage, VideoPageTag
 __all__ = [
     "SCOPES",
     "SCOPE_READ_DRAFTS",
+    "SCOPE_READ_PRIVATE",
     "SCOPE_WRITE_FEEDBACK",
     "ApiCacheStamp",
     "ApiKey",

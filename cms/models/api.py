@@ -16,8 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 SCOPE_READ_DRAFTS = "read:drafts"
 SCOPE_WRITE_FEEDBACK = "write:feedback"
+# Sees the change feed unredacted: restricted and unpublished pages' data (cms.api.changes).
+SCOPE_READ_PRIVATE = "read:private"
 SCOPES = [
     (SCOPE_READ_DRAFTS, _("Läsa utkast (read:drafts)")),
+    (SCOPE_READ_PRIVATE, _("Läsa privat innehåll i händelseflödet (read:private)")),
     (SCOPE_WRITE_FEEDBACK, _("Skicka återkoppling (write:feedback)")),
 ]
 KEY_PREFIX = "kanal_"

@@ -280,6 +280,19 @@ KANAL_FEEDBACK_COMMENT_MAX = 1000
 # Feedback bodies larger than this are refused from Content-Length, before anything is read.
 KANAL_FEEDBACK_BODY_MAX = 16 * 1024
 KANAL_PREVIEW_TOKEN_MAX_AGE = 15 * 60
+
+# --- The event stream (cms.events) ----------------------------------------------------------
+# Data of events superseded by a newer event of the same object is dropped after this many
+# days; feedback comments after KANAL_FEEDBACK_RETENTION_DAYS (cms.events.retention).
+KANAL_EVENT_DATA_RETENTION_DAYS = int(os.environ.get("KANAL_EVENT_DATA_RETENTION_DAYS", "90"))
+KANAL_FEEDBACK_RETENTION_DAYS = int(os.environ.get("KANAL_FEEDBACK_RETENTION_DAYS", "365"))
+# How often the relay runs that purge (seconds).
+KANAL_PURGE_EVERY_SECONDS = int(os.environ.get("KANAL_PURGE_EVERY_SECONDS", str(24 * 3600)))
+# Who is e-mailed when a webhook endpoint is disabled or a source turns unhealthy, besides the
+# active superusers with an address (comma-separated). Under `make run` mail goes to the console.
+KANAL_ADMIN_EMAILS = env_list("KANAL_ADMIN_EMAILS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kanal@localhost")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
 SPECTACULAR_SETTINGS = {

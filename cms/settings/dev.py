@@ -12,3 +12,5 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Mail to administrators (an endpoint disabled, a source unhealthy) is printed, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -23,8 +23,9 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from syndication import notify
 from syndication.models import Source
-from syndication.models.pull import MAX_BACKOFF, Outcome
+from syndication.models.pull import MAX_BACKOFF, UNHEALTHY_AFTER, Outcome
 
 logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=15)
@@ -106,6 +107,8 @@ def record_failure(source: Source, error: str, *, retry_after: timedelta | None 
     for name, value in changes.items():
         setattr(source, name, value)
     logger.warning("Source %s (%s) failed %d time(s): %s", source.pk, source, failures, error)
+    if failures == UNHEALTHY_AFTER:  # the failure that turns it unhealthy, once
+        notify.source_unhealthy(source)
 
 
 def poll_now(source: Source) -> None:

@@ -147,20 +147,13 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
     if outcome is policy.Outcome.DELIVERED:
         fields.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
     elif outcome is policy.Outcome.GONE:
-        fields.update(status=DeliveryStatus.FAILED)
+        # Pending, due at once: it is sent first when the endpoint is activated again.
+        fields["next_attempt_at"] = now
     else:
         delay = None
         if outcome is policy.Outcome.THROTTLED:
             delay = policy.parse_retry_after(result.retry_after, now)
-        if delay is None:
-            delay = policy.retry_delay(claim_.attempts)
-        if delay is None or claim_.attempts > len(policy.retry_schedule()):
-            fields["status"] = DeliveryStatus.FAILED
-            fields["last_error"] = (
-                f"{result.error} — gave up after {claim_.attempts} attempts."
-            ).strip(" —")
-        else:
-            fields["next_attempt_at"] = now + delay
+        fields["next_attempt_at"] = now + (delay or policy.retry_delay(claim_.attempts))
 
     mine = Delivery.objects.filter(pk=claim_.delivery_id, lease_token=claim_.token)
     if not mine.filter(status=DeliveryStatus.PENDING).update(**fields):
@@ -176,7 +169,8 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
     elif outcome is policy.Outcome.GONE:
         endpoint.disable(
             f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
-            "be sent more. Check with its owner, then activate the endpoint again.",
+            "be sent more. Check with its owner, then activate the endpoint again; pending "
+            "deliveries resume in order.",
             now,
         )
     else:

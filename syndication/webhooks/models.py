@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.events.visibility import envelope_for
+
 from .. import http
 from .signing import generate_secret
 
@@ -58,6 +60,15 @@ class WebhookEndpoint(models.Model):
         help_text=_("Tomt = alla teman."),
     )
     active = models.BooleanField(_("aktiv"), default=True)
+    include_private_content = models.BooleanField(
+        _("inkludera privat innehåll"),
+        default=False,
+        help_text=_(
+            "Skicka med innehållet i lösenordsskyddade, inloggningsskyddade och avpublicerade "
+            "sidor och bilder och dokument i privata samlingar. Kryssa bara i för mottagare "
+            "som får se sådant innehåll."
+        ),
+    )
 
     # Never shown after creation or rotation; never logged.
     secret = models.CharField(max_length=100, editable=False, default=generate_secret)
@@ -80,6 +91,28 @@ class WebhookEndpoint(models.Model):
 
     def __repr__(self) -> str:  # no secret in tracebacks
         return f"<WebhookEndpoint {self.pk} {self.name!r}>"
+
+    def save(self, *args, **kwargs):
+        """Activating an endpoint again resumes its pending deliveries (see ``resume``)."""
+        reactivated = (
+            self.pk is not None
+            and self.active
+            and WebhookEndpoint.objects.filter(pk=self.pk, active=False).exists()
+        )
+        if reactivated:
+            self.failing_since = None
+            self.disabled_at = None
+            self.disabled_reason = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "failing_since",
+                    "disabled_at",
+                    "disabled_reason",
+                }
+        super().save(*args, **kwargs)
+        if reactivated:
+            self.resume()
 
     def signing_secrets(self, now=None) -> list[str]:
         """The current secret, plus the previous one during its 24-hour rotation grace."""
@@ -112,10 +145,32 @@ class WebhookEndpoint(models.Model):
         return int(getattr(settings, "KANAL_WEBHOOK_MAX_IN_FLIGHT", 2))
 
     def disable(self, reason: str, now=None) -> None:
+        """Stop attempting deliveries (they stay pending) and tell the administrators."""
+        from ..notify import endpoint_disabled
+
         self.active = False
         self.disabled_at = now or timezone.now()
         self.disabled_reason = reason
         self.save(update_fields=["active", "disabled_at", "disabled_reason", "updated_at"])
+        endpoint_disabled(self)
+
+    def resume(self, now=None) -> int:
+        """Make every pending delivery due now with a fresh schedule; the relay then sends them
+        in event order (``Delivery.objects.due`` is ordered by time, then sequence). Deliveries
+        an older policy marked failed ("gave up") are revived with them: nothing stays lost.
+        """
+        return Delivery.objects.filter(
+            endpoint=self,
+            event__isnull=False,
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+        ).update(
+            status=DeliveryStatus.PENDING,
+            next_attempt_at=now or timezone.now(),
+            attempts=0,
+            enqueued_at=None,
+            lease_until=None,
+            lease_token="",
+        )
 
 
 class DeliveryStatus(models.TextChoices):
@@ -130,11 +185,16 @@ class DeliveryQuerySet(models.QuerySet):
         return self.filter(status=DeliveryStatus.PENDING)
 
     def due(self, now, requeue_after: timedelta) -> DeliveryQuerySet:
-        """Pending, due, to an active endpoint, and not enqueued recently (or never)."""
-        return self.pending().filter(
-            Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after),
-            next_attempt_at__lte=now,
-            endpoint__active=True,
+        """Pending, due, to an active endpoint, and not enqueued recently (or never); oldest
+        due first, and in event order among those due at the same moment."""
+        return (
+            self.pending()
+            .filter(
+                Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - requeue_after),
+                next_attempt_at__lte=now,
+                endpoint__active=True,
+            )
+            .order_by("next_attempt_at", "event__sequence", "pk")
         )
 
     def in_flight(self, now) -> DeliveryQuerySet:
@@ -194,6 +254,10 @@ class Delivery(models.Model):
         return self.event_id or f"msg_test_{self.pk}"
 
     def body(self) -> bytes:
+        """The signed body, redacted for this endpoint at the moment it is sent: an endpoint
+        without "include private content" gets what the anonymous change feed shows now
+        (``cms.events.visibility``)."""
         if self.event_id is None:
             return bytes(self.test_body or b"{}")
-        return self.event.body()
+        include_private = self.endpoint.include_private_content
+        return self.event.body(envelope_for(self.event, include_private=include_private))

@@ -1,10 +1,17 @@
 """The delivery policy: what a receiver's answer means and when to try again.
 
-* 2xx: delivered.  3xx: a failure (redirects are not followed).  410: the receiver is gone,
-  the endpoint is disabled.  429/503: ``Retry-After`` is honoured (seconds or HTTP date).
+One policy: a delivery is retried until its endpoint is disabled, never given up on its own.
+
+* 2xx: delivered.  3xx: a failure (redirects are not followed).  410 Gone: the endpoint is
+  disabled at once (Standard Webhooks: "the endpoint is no longer accepting messages") and
+  the delivery stays pending.  429/503: ``Retry-After`` is honoured (seconds or HTTP date).
 * everything else, timeouts and refused connections included: retried on ``RETRY_SCHEDULE``
-  (±20 % jitter, so a recovering receiver is not hit by every retry at once), then failed.
-* an endpoint that has failed every attempt for ``DISABLE_AFTER`` is disabled.
+  — 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then every 10 h (the first attempt is immediate), the
+  Standard Webhooks example schedule as Svix runs it — with ±20 % jitter, so a recovering
+  receiver is not hit by every retry at once.
+* an endpoint that has failed every attempt for ``DISABLE_AFTER`` (5 days) is disabled and
+  the administrators are e-mailed; its pending deliveries, and new ones recorded meanwhile,
+  wait and resume in order when an administrator activates it again.
 
 Settings (for tests and demos): ``KANAL_WEBHOOK_RETRY_SCHEDULE`` (seconds),
 ``KANAL_WEBHOOK_DISABLE_AFTER_SECONDS``.
@@ -19,17 +26,9 @@ from email.utils import parsedate_to_datetime
 
 from django.conf import settings
 
-RETRY_SCHEDULE: tuple[int, ...] = (
-    5,
-    5 * 60,
-    30 * 60,
-    2 * 3600,
-    5 * 3600,
-    10 * 3600,
-    14 * 3600,
-    20 * 3600,
-    24 * 3600,
-)
+# Delays after the 1st, 2nd, … failed attempt; the last one repeats until the endpoint is
+# disabled.
+RETRY_SCHEDULE: tuple[int, ...] = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600)
 JITTER = 0.2
 MAX_RETRY_AFTER = timedelta(hours=24)
 DISABLE_AFTER = timedelta(days=5)
@@ -63,12 +62,10 @@ def disable_after() -> timedelta:
     return timedelta(seconds=seconds) if seconds is not None else DISABLE_AFTER
 
 
-def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta | None:
-    """Delay before the next attempt after ``attempts`` failed ones; ``None`` = give up."""
+def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Delay before the next attempt after ``attempts`` failed ones (never "give up")."""
     schedule = retry_schedule()
-    if attempts < 1 or attempts > len(schedule):
-        return None
-    base = schedule[attempts - 1]
+    base = schedule[min(max(attempts, 1), len(schedule)) - 1]
     factor = 1 + (rng or random).uniform(-JITTER, JITTER)
     return timedelta(seconds=base * factor)
 

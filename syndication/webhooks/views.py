@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Min
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -16,7 +18,7 @@ from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTempla
 
 from . import operations
 from .forms import ReplayForm
-from .models import Delivery, WebhookEndpoint
+from .models import Delivery, DeliveryStatus, WebhookEndpoint
 
 RECENT_DELIVERIES = 50
 
@@ -32,6 +34,26 @@ def _show_secret(request, endpoint: WebhookEndpoint, secret: str, rotated: bool)
             "deliveries_url": reverse("webhooks:deliveries", args=[endpoint.pk]),
         },
     )
+
+
+def delivery_summary(endpoint: WebhookEndpoint, now=None) -> dict:
+    """Counts by status (every status, zeros included) and the oldest pending delivery's age:
+    what an administrator needs to see whether an endpoint keeps up."""
+    counts = dict(
+        Delivery.objects.filter(endpoint=endpoint, event__isnull=False)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    oldest = (
+        Delivery.objects.filter(endpoint=endpoint, event__isnull=False)
+        .pending()
+        .aggregate(oldest=Min("created_at"))["oldest"]
+    )
+    return {
+        "counts": [(label, counts.get(value, 0)) for value, label in DeliveryStatus.choices],
+        "oldest_pending": oldest,
+        "oldest_pending_age": (now or timezone.now()) - oldest if oldest else None,
+    }
 
 
 class EndpointCreateView(CreateView):
@@ -87,6 +109,7 @@ class EndpointDeliveriesView(BaseObjectMixin, WagtailAdminTemplateMixin, Templat
             .order_by("-created_at", "-pk")[:RECENT_DELIVERIES]
         )
         context["replay_form"] = kwargs.get("replay_form") or ReplayForm()
+        context["summary"] = delivery_summary(self.object)
         return context
 
     def post(self, request, *args, **kwargs):

@@ -1,11 +1,13 @@
 """Drafts and private content never reach anonymous readers: the canary scan.
 
 Unique strings are planted in drafts, unpublished changes, private pages (and their children),
-private collections' images and documents, links from public pages to all of those, and
-feedback comments. Then every endpoint is crawled anonymously — lists (all pages of them),
-details of every id up to past the highest, finds, searches, preview, schema, docs, and every
-outgoing feed, calendar and the OPML list — and the canary must appear zero times in any body
-or header.
+private collections' images and documents, links from public pages to all of those,
+unpublished and deleted pages, and feedback comments. Then every endpoint is crawled
+anonymously — lists (all pages of them), details of every id up to past the highest, finds,
+searches, preview, the change feed, schema, docs, and every outgoing feed, calendar and the
+OPML list — and the canary must appear zero times in any body or header. The same holds for
+the webhook bodies an endpoint without "include private content" receives (a real loopback
+receiver).
 """
 
 from __future__ import annotations
@@ -22,8 +24,17 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
+from cms.api.feedback import record_feedback
 from cms.demo.media import landscape_png
-from cms.models import ArticleIndexPage, ArticlePage, PageFeedback, ProgramMaterial, ProgramPage
+from cms.events import Event, EventType
+from cms.models import (
+    ApiKey,
+    ArticleIndexPage,
+    ArticlePage,
+    PageFeedback,
+    ProgramMaterial,
+    ProgramPage,
+)
 from syndication.push.models import PushTarget, SyndicationRecord
 
 from .helpers import add_article, publish
@@ -124,6 +135,18 @@ def planted(site):
     program.goals = f'<p><a linktype="page" id="{was_live.pk}">x</a></p>'
     publish(program)
     PageFeedback.objects.create(page=changed, useful=False, comment=f"{CANARY} kommentar")
+    record_feedback(
+        PageFeedback.objects.create(page=changed, useful=True, comment=f"{CANARY} svar")
+    )
+    image.title = f"{CANARY} privat bild, ändrad"
+    image.save()  # image.updated, in a private collection
+    deleted = add_article(
+        parent,
+        f"{CANARY} raderad sida",
+        slug=f"{CANARY}-raderad",
+        body=[{"type": "paragraph", "value": f"<p>{CANARY} kontakt 070-000 00 00</p>"}],
+    )
+    deleted.delete()
     return [draft, changed, private, private_login, was_live]
 
 
@@ -168,6 +191,14 @@ def crawl(client) -> list[tuple[str, int, str]]:
         get(f"/api/v2/pages/find/?html_path=/{'/'.join(parts)}/")
     for query in (CANARY, "utkastets", "privat", "opublicerad", "avpublicerad", "kommentar"):
         get(f"/api/v2/pages/?search={query}&fields=*")
+    for url in ("/api/v2/changes/?limit=1000", "/api/v2/changes/?since=0&limit=7"):
+        while True:
+            body = get(url).json()
+            if not body["has_more"]:
+                break
+            url = f"/api/v2/changes/?cursor={body['next']}&limit=7"
+    for event_type in EventType.values:
+        get(f"/api/v2/changes/?type={event_type}&limit=1000")
     get("/api/v2/schema/?format=json")
     get("/api/v2/docs/")
     for url in feed_urls():
@@ -276,3 +307,56 @@ def test_the_scan_would_see_a_leak(planted, client):
     leaks = [url for url, _status, text in crawl(client) if CANARY in text]
     assert f"/api/v2/pages/{draft.pk}/" in leaks
     assert {"/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/feeds/articles/rss/"} <= set(leaks)
+
+
+def test_the_scan_would_see_a_leak_in_the_change_feed(planted, client):
+    """The feed crawl is not blind: a read:private key's reader sees the canaries there."""
+    _key, secret = ApiKey.create_with_secret(
+        name="Intern", scopes=["read:private"], rate_limit_per_minute=0
+    )
+    client.defaults["HTTP_AUTHORIZATION"] = f"Api-Key {secret}"
+    leaks = [url for url, _status, text in crawl(client) if CANARY in text]
+    assert any(url.startswith("/api/v2/changes/") for url in leaks)
+
+
+@pytest.fixture
+def webhook_receiver(settings):
+    from tests.support.loopback import LoopbackServer
+
+    settings.KANAL_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+    server = LoopbackServer(lambda request: (200, {}, b"ok"))
+    with server:
+        yield server
+
+
+def deliver_everything(endpoint) -> None:
+    from syndication.dispatch import dispatch_event
+    from syndication.models import Delivery
+    from syndication.webhooks.delivery import attempt
+
+    for event_id in Event.objects.order_by("sequence").values_list("pk", flat=True):
+        dispatch_event(event_id)
+    for delivery_id in Delivery.objects.filter(endpoint=endpoint).values_list("pk", flat=True):
+        attempt(delivery_id)
+
+
+@pytest.mark.parametrize("include_private", [False, True])
+def test_webhook_bodies_leak_only_to_an_endpoint_allowed_private_content(
+    planted, webhook_receiver, include_private
+):
+    from syndication.models import Delivery, DeliveryStatus, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        name="Mottagare",
+        url=webhook_receiver.url(f"/hook/{include_private}"),
+        include_private_content=include_private,
+    )
+    deliver_everything(endpoint)
+    bodies = [r["body"].decode() for r in webhook_receiver.requests]
+    assert len(bodies) == Event.objects.count() > 20
+    assert not Delivery.objects.exclude(status=DeliveryStatus.DELIVERED).exists()
+    leaks = [body for body in bodies if CANARY in body]
+    if include_private:
+        assert leaks  # the receiver would see a leak: the check is not blind
+    else:
+        assert leaks == []

@@ -46,6 +46,7 @@ def test_every_endpoint_is_described(openapi):
         "/api/v2/pages/find/",
         "/api/v2/preview/{id}/",
         "/api/v2/feedback/",
+        "/api/v2/changes/",
         "/api/v2/schema/",
         "/api/v2/docs/",
     }
@@ -132,3 +133,70 @@ def test_schema_and_docs_have_validators(site, client, url):
     response = client.get(url)
     assert response["ETag"] and response["Last-Modified"] and response["Cache-Control"]
     assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+class TestChangeFeedSchema:
+    def feed_schema(self, openapi):
+        operation = openapi["paths"]["/api/v2/changes/"]["get"]
+        return operation["responses"]["200"]["content"]["application/json"]["schema"]
+
+    def test_every_event_type_has_its_schema(self, openapi):
+        from cms.events import EventType
+
+        events = {
+            ref["$ref"].rsplit("/", 1)[1]
+            for ref in openapi["components"]["schemas"]["Event"]["oneOf"]
+        }
+        assert events == {"Event_" + t.replace(".", "_") for t in EventType.values}
+
+    def test_the_feed_validates_for_anonymous_and_private_readers(self, openapi, client):
+        from wagtail.models import PageViewRestriction
+
+        from cms.models import ApiKey
+
+        page = ArticlePage.objects.live().first()
+        PageViewRestriction.objects.create(page=page, restriction_type="login")
+        other = ArticlePage.objects.live().exclude(pk=page.pk).first()
+        other.unpublish()
+        _key, secret = ApiKey.create_with_secret(name="Intern", scopes=["read:private"])
+        for headers in ({}, {"Authorization": f"Api-Key {secret}"}):
+            body = client.get("/api/v2/changes/?limit=1000", headers=headers).json()
+            assert len(body["items"]) > 10
+            reasons = {item.get("redacted") for item in body["items"]}
+            if headers:
+                assert not reasons & {"restricted", "unpublished"}
+            else:
+                assert {"restricted", "unpublished"} <= reasons
+            validator(openapi, self.feed_schema(openapi)).validate(body)
+
+    def test_a_drifted_event_fails_validation(self, openapi, client):
+        body = client.get("/api/v2/changes/?limit=1").json()
+        body["items"][0]["type"] = "page.renamed"
+        with pytest.raises(jsonschema.ValidationError):
+            validator(openapi, self.feed_schema(openapi)).validate(body)
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "cursor=-1",
+            "cursor=99999999999999999999999",
+            "cursor=1e3",
+            "cursor=%00",
+            "since=abc",
+            "cursor=1&since=1",
+            "limit=0",
+            "limit=1001",
+            "limit=x",
+            "type=",
+            "type=,",
+            "type=page.published,nope",
+            "type=" + "x" * 3000,
+            "cursor=1&cursor=2",
+            "fields=*",
+            "offset=1",
+        ],
+    )
+    def test_any_bad_query_is_a_400_with_a_message_never_a_500(self, openapi, client, query):
+        response = client.get(f"/api/v2/changes/?{query}")
+        assert response.status_code == 400, (query, response.content[:200])
+        validate(openapi, "Error", response.json())

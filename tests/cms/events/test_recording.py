@@ -39,6 +39,9 @@ class TestRecordingFromSignals:
             update_attrs={"slug": "andra-nyheter", "title": "Andra"}, recursive=False
         )
         target.move(other_index, pos="last-child")
+        moved = events_for(page)[-1]
+        assert moved.type == "page.moved"
+        assert moved.data["meta"]["parent"]["id"] == other_index.pk
         ArticlePage.objects.get(pk=page.pk).delete()
 
         events = events_for(page)
@@ -51,8 +54,8 @@ class TestRecordingFromSignals:
             "page.deleted",
         ]
         assert [e.version for e in events] == [1, 2, 3, 4, 5, 6]
-        assert events[3].data["meta"]["parent"]["id"] == other_index.pk
-        assert events[5].data is None
+        # Erasure: deleting the page removed the data of every one of its events at once.
+        assert [(e.data, e.data_removed) for e in events] == [(None, "deleted")] * 6
         assert events[5].object_type == "cms.ArticlePage"
 
     def test_deleting_a_never_published_draft_records_nothing(self, make_article):

@@ -120,3 +120,22 @@ class TestSchedule:
         assert (due.last_outcome, later.last_outcome, inactive.last_outcome) == ("imported", "", "")
         assert due.next_poll_at > now + timedelta(minutes=29)
         assert schedule.enqueue_due_polls() == 0
+
+
+class TestUnhealthyNotice:
+    def test_administrators_are_emailed_once_when_a_source_turns_unhealthy(
+        self, make_source, mailoutbox, admin_user, django_capture_on_commit_callbacks, settings
+    ):
+        from syndication.models.pull import UNHEALTHY_AFTER
+        from syndication.pull.schedule import record_failure
+
+        settings.KANAL_ADMIN_EMAILS = ["drift@example.org"]
+        source = make_source(name="Skolbloggen")
+        for n in range(UNHEALTHY_AFTER + 2):
+            with django_capture_on_commit_callbacks(execute=True):
+                record_failure(source, f"HTTP 500 ({n})")
+            assert len(mailoutbox) == (0 if n + 1 < UNHEALTHY_AFTER else 1)
+        [mail] = mailoutbox
+        assert sorted(mail.to) == sorted([admin_user.email, "drift@example.org"])
+        assert "Skolbloggen" in mail.subject
+        assert f"HTTP 500 ({UNHEALTHY_AFTER - 1})" in mail.body

@@ -73,6 +73,33 @@ class TestEndpointAdmin:
         assert delivery.event_id in page and "page.published" in page
         assert "502" in page and "HTTP 502" in page
 
+    def test_deliveries_page_counts_by_status_and_shows_the_oldest_pending_age(
+        self, editor, publish, receiver, endpoint
+    ):
+        import time_machine
+
+        start = timezone.now() - timedelta(hours=3)
+        receiver.script.append((500, {}))
+        with time_machine.travel(start, tick=False):
+            publish()
+        publish()
+        publish()  # one pending (3 hours old), two delivered
+        html = editor.get(deliveries_url(endpoint)).content.decode()
+        counts = dict(re.findall(r"<dt>([^<]+)</dt><dd data-count>(\d+)</dd>", html))
+        assert counts == {"Väntar": "1", "Levererad": "2", "Misslyckad": "0", "Avbruten": "0"}
+        oldest = re.search(r"<dd data-oldest-pending>([^<]+)</dd>", html).group(1)
+        assert oldest.startswith("3\xa0timmar") or oldest.startswith("3 timmar"), oldest
+
+    def test_form_offers_every_event_type_with_swedish_labels_and_private_flag_off(self, editor):
+        from cms.events import EventType
+
+        html = editor.get(reverse("webhooks:add")).content.decode()
+        for value, label in EventType.choices:
+            assert f'value="{value}"' in html and str(label) in html
+        assert "sidans åtkomst ändrad" in html and "person ändrad" in html
+        assert 'name="include_private_content"' in html
+        assert not WebhookEndpoint._meta.get_field("include_private_content").default
+
     def test_send_test_event_is_signed_and_reported(self, editor, receiver, endpoint):
         response = editor.post(deliveries_url(endpoint), {"action": "test"}, follow=True)
         [request] = receiver.requests

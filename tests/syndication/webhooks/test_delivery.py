@@ -110,14 +110,15 @@ class TestPublishDelivers:
 
 
 class TestRetrySchedule:
-    def test_failures_follow_the_schedule_with_jitter_then_fail(
+    def test_failures_follow_the_schedule_with_jitter_and_never_give_up(
         self, publish, receiver, endpoint, relay_pass
     ):
         receiver.default = (500, {})
+        tries = len(policy.RETRY_SCHEDULE) + 3  # past the end: the last delay repeats
         with time_machine.travel(T0, tick=False) as clock:
             publish()
             delays = []
-            for _ in range(len(policy.RETRY_SCHEDULE)):
+            for _ in range(tries):
                 delivery = only_delivery()
                 assert delivery.status == DeliveryStatus.PENDING
                 delays.append((delivery.next_attempt_at - timezone.now()).total_seconds())
@@ -126,11 +127,12 @@ class TestRetrySchedule:
                 clock.move_to(delivery.next_attempt_at)
                 assert relay_pass().enqueued == 1
             delivery = only_delivery()
-        for delay, base in zip(delays, policy.RETRY_SCHEDULE, strict=True):
+        expected = [*policy.RETRY_SCHEDULE, *[policy.RETRY_SCHEDULE[-1]] * 3]
+        assert expected[:7] == [5, 300, 1800, 7200, 18000, 36000, 36000]
+        for delay, base in zip(delays, expected, strict=True):
             assert base * 0.8 <= delay <= base * 1.2
-        assert delivery.status == DeliveryStatus.FAILED
-        assert delivery.attempts == len(policy.RETRY_SCHEDULE) + 1 == len(receiver.requests)
-        assert "gave up after 10 attempts" in delivery.last_error
+        assert delivery.status == DeliveryStatus.PENDING
+        assert delivery.attempts == tries + 1 == len(receiver.requests)
         # every attempt carried the same webhook-id, each with a fresh timestamp
         assert {r["headers"]["webhook-id"] for r in receiver.requests} == {delivery.event_id}
         timestamps = [int(r["headers"]["webhook-timestamp"]) for r in receiver.requests]
@@ -140,11 +142,12 @@ class TestRetrySchedule:
         import random
 
         rng = random.Random(1)
-        for attempts, base in enumerate(policy.RETRY_SCHEDULE, start=1):
+        schedule = [*policy.RETRY_SCHEDULE, policy.RETRY_SCHEDULE[-1]]
+        for attempts, base in enumerate(schedule, start=1):
             samples = [policy.retry_delay(attempts, rng).total_seconds() for _ in range(200)]
             assert base * 0.8 <= min(samples) < base * 0.9
             assert base * 1.1 < max(samples) <= base * 1.2
-        assert policy.retry_delay(len(policy.RETRY_SCHEDULE) + 1) is None
+        assert policy.retry_delay(1000, rng).total_seconds() <= 10 * 3600 * 1.2
 
     @pytest.mark.parametrize("status", [429, 503])
     def test_retry_after_seconds_is_honoured(self, publish, receiver, endpoint, status):
@@ -168,15 +171,30 @@ class TestRetrySchedule:
         delay = (only_delivery().next_attempt_at - T0).total_seconds()
         assert 4 <= delay <= 6
 
-    def test_410_disables_the_endpoint_and_fails_the_delivery(self, publish, receiver, endpoint):
+    def test_410_disables_the_endpoint_at_once_and_keeps_the_delivery(
+        self, publish, receiver, endpoint, relay_pass, mailoutbox, admin_user
+    ):
         receiver.default = (410, {})
-        publish()
+        first = publish()
         endpoint.refresh_from_db()
         assert not endpoint.active
         assert "410" in endpoint.disabled_reason
-        assert only_delivery().status == DeliveryStatus.FAILED
-        publish()
+        assert only_delivery().status == DeliveryStatus.PENDING
+        second = publish()  # recorded for the disabled endpoint, not attempted
+        relay_pass()
         assert len(receiver.requests) == 1
+        assert Delivery.objects.pending().count() == 2
+        [mail] = mailoutbox
+        assert mail.to == [admin_user.email] and endpoint.name in mail.subject
+        assert "410" in mail.body
+
+        receiver.default = (200, {})
+        endpoint.active = True
+        endpoint.save()  # the administrator activates it again
+        relay_pass()
+        assert Delivery.objects.pending().count() == 0
+        ids = [json.loads(r["body"])["object"]["id"] for r in receiver.requests[1:]]
+        assert ids == [first.pk, second.pk]
 
     def test_redirect_is_a_failure_and_is_not_followed(self, publish, receiver, endpoint):
         receiver.script.append((301, {"Location": receiver.url("/elsewhere")}))
@@ -201,6 +219,23 @@ class TestRetrySchedule:
         endpoint.refresh_from_db()
         assert not endpoint.active
         assert "5 days" in endpoint.disabled_reason
+        # Nothing failed for good: all three deliveries wait for the endpoint.
+        assert Delivery.objects.pending().count() == 3
+
+    def test_reenabling_revives_deliveries_an_older_policy_gave_up_on(
+        self, publish, receiver, endpoint, relay_pass
+    ):
+        receiver.default = (500, {})
+        page = publish()
+        Delivery.objects.update(status=DeliveryStatus.FAILED)  # "gave up after 10 attempts"
+        endpoint.disable("test")
+        receiver.default = (200, {})
+        endpoint.active = True
+        endpoint.save()
+        relay_pass()
+        delivery = only_delivery()
+        assert delivery.status == DeliveryStatus.DELIVERED
+        assert json.loads(receiver.requests[-1]["body"])["object"]["id"] == page.pk
 
     def test_a_success_clears_the_failing_state(self, publish, receiver, endpoint):
         receiver.script.append((500, {}))
