@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..webhooks import policy
-from ..webhooks.delivery import lease_duration
+from ..webhooks.delivery import lease_duration, lock_if_due
 from .clients.base import FailureKind, PushError
 from .engine import perform, record_failed
 from .models import (
@@ -51,16 +51,10 @@ class PushClaim:
 def claim(delivery_id: int) -> PushClaim | None:
     now = timezone.now()
     with transaction.atomic():
-        delivery = (
-            PushDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=delivery_id, status=PushDeliveryStatus.PENDING)
-            .first()
+        delivery = lock_if_due(
+            PushDelivery.objects.filter(status=PushDeliveryStatus.PENDING), delivery_id, now
         )
         if delivery is None:
-            return None
-        if delivery.lease_until and delivery.lease_until > now:
-            return None
-        if delivery.next_attempt_at > now + timedelta(seconds=1):
             return None
         target = PushTarget.objects.select_for_update().get(pk=delivery.target_id)
         if not (target.active and target.healthy):

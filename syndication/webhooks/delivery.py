@@ -49,21 +49,31 @@ class Claim:
     attempts: int
 
 
+def lock_if_due(queryset, delivery_id: int, now):
+    """The pending row ``delivery_id`` of ``queryset``, locked for the caller's transaction, if
+    it is due and not leased by another worker; else None. Webhook and push deliveries share
+    this rule (the relay wakes a row that was not due again later)."""
+    delivery = (
+        queryset.select_for_update(skip_locked=True, of=("self",)).filter(pk=delivery_id).first()
+    )
+    if delivery is None:
+        return None
+    if delivery.lease_until and delivery.lease_until > now:
+        return None
+    if delivery.next_attempt_at > now + timedelta(seconds=1):
+        return None
+    return delivery
+
+
 def claim(delivery_id: int) -> Claim | None:
     """Take the lease on a due delivery, or return None (done, leased, not due, or the
     endpoint is at its concurrency limit, in which case the relay wakes it again later)."""
     now = timezone.now()
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-            .first()
+        delivery = lock_if_due(
+            Delivery.objects.filter(status=DeliveryStatus.PENDING), delivery_id, now
         )
         if delivery is None:
-            return None
-        if delivery.lease_until and delivery.lease_until > now:
-            return None
-        if delivery.next_attempt_at > now + timedelta(seconds=1):
             return None
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         if not endpoint.active:
