@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import router as api_router
+from syndication import urls as syndication_urls
 
 
 def non_atomic(patterns: list) -> list:
@@ -29,7 +30,7 @@ urlpatterns = [
     path("api/v2/changes/", include("cms.events.urls")),  # before any other api/v2/ include
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("syndication/", include("syndication.urls")),
+    path("syndication/", include(syndication_urls)),
     path("api/v2/", include(non_atomic(api_router.urlpatterns))),
 ]
 

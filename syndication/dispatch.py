@@ -1,13 +1,13 @@
 """Event -> deliveries fan-out: one ``Delivery`` row per matching webhook endpoint.
 
 Idempotent: at most one delivery per (event, endpoint), so running it twice (a redelivered
-task, the relay catching an event whose wake-up was lost) creates nothing new.
+task, the relay catching an event whose wake-up was lost) creates nothing new. It returns the
+new deliveries' ids; waking them is the caller's (``syndication.tasks``, the relay).
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +44,8 @@ def endpoint_matches(endpoint: WebhookEndpoint, event: Event, theme_ids: set[int
     return True
 
 
-def _page_theme_ids(event: Event) -> set[int] | None:
+def page_theme_ids(event: Event) -> set[int] | None:
+    """The themes of the page an event is about (None for other objects)."""
     if event.object_kind != "page":
         return None
     page = Page.objects.filter(pk=event.object_id).specific().first()
@@ -54,16 +55,14 @@ def _page_theme_ids(event: Event) -> set[int] | None:
 
 
 def dispatch_event(event_id: str) -> list[int]:
-    """Create the event's deliveries and enqueue them after commit; returns their ids."""
-    from .tasks import enqueue_deliveries
-
+    """Create the event's deliveries; returns the ids of those to send now."""
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
             logger.warning("dispatch: event %s does not exist", event_id)
             return []
         endpoints = list(WebhookEndpoint.objects.filter(active=True).prefetch_related("themes"))
-        theme_ids = _page_theme_ids(event) if any(e.themes.all() for e in endpoints) else None
+        theme_ids = page_theme_ids(event) if any(e.themes.all() for e in endpoints) else None
         now = timezone.now()
         matching = [e for e in endpoints if endpoint_matches(e, event, theme_ids)]
         Delivery.objects.bulk_create(
@@ -79,5 +78,4 @@ def dispatch_event(event_id: str) -> list[int]:
                 event=event, status=DeliveryStatus.PENDING, attempts=0, enqueued_at=now
             ).values_list("pk", flat=True)
         )
-    transaction.on_commit(partial(enqueue_deliveries, new_ids))
     return new_ids

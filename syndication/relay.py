@@ -6,8 +6,11 @@
    failing endpoint never takes the workers from healthy ones;
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
    records any event missing for a live revision;
-4. enqueues due polls of syndication sources and renews expiring WebSub leases
-   (``syndication.pull.schedule.run_due``).
+4. enqueues due polls of syndication sources and, every ten minutes by its own clock, the
+   renewal of expiring WebSub leases (``syndication.pull.tasks``).
+
+The relay is a top layer like the task modules: the domain returns what is due, the relay
+enqueues it.
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
 ``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
@@ -19,19 +22,19 @@ import io
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 
 from cms.events import Event
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
-from .pull.schedule import run_due as run_due_pull_work
+from .pull import tasks as pull_tasks
 from .tasks import enqueue_deliveries
 from .webhooks.models import Delivery, WebhookEndpoint
 
@@ -47,7 +50,7 @@ def requeue_after() -> timedelta:
     """A delivery enqueued but not claimed by then is enqueued again (its task was lost before
     it ran). Long enough not to duplicate tasks that merely wait in a busy queue; a worker
     killed *after* claiming is recovered by its lease instead, which is shorter."""
-    return timedelta(seconds=getattr(settings, "KANAL_DELIVERY_REQUEUE_SECONDS", 120))
+    return timedelta(seconds=settings.KANAL_DELIVERY_REQUEUE_SECONDS)
 
 
 @dataclass
@@ -56,7 +59,7 @@ class PassReport:
     enqueued: int = 0
     reconciled: int = 0
     polls: int = 0
-    per_endpoint: Counter = field(default_factory=Counter)
+    leases_renewed: int = 0
 
 
 def dispatch_stragglers(now) -> int:
@@ -66,7 +69,7 @@ def dispatch_stragglers(now) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     for event_id in ids:
-        dispatch_event(event_id)
+        enqueue_deliveries(dispatch_event(event_id))
     return len(ids)
 
 
@@ -102,11 +105,22 @@ def claim_due_deliveries(now) -> list[int]:
 
 
 class Relay:
-    def __init__(self, *, reconcile_every: float = 10.0, publish_scheduled_every: float = 60.0):
+    """One relay process's passes. Work that runs less often than every pass (scheduled
+    publishing, the reconciler, WebSub lease renewal) keeps its clock here, per relay."""
+
+    def __init__(
+        self,
+        *,
+        reconcile_every: float = 10.0,
+        publish_scheduled_every: float = 60.0,
+        renew_leases_every: float = 600.0,
+    ):
         self.reconcile_every = reconcile_every
         self.publish_scheduled_every = publish_scheduled_every
+        self.renew_leases_every = renew_leases_every
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
+        self._last_lease_renewal = float("-inf")
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -115,8 +129,11 @@ class Relay:
         chosen = claim_due_deliveries(now)
         enqueue_deliveries(chosen)
         report.enqueued = len(chosen)
-        report.polls = run_due_pull_work()
+        report.polls = pull_tasks.enqueue_due_polls()
         clock = time.monotonic()
+        if clock - self._last_lease_renewal >= self.renew_leases_every:
+            self._last_lease_renewal = clock
+            report.leases_renewed = pull_tasks.renew_websub_leases(now)
         if clock - self._last_publish_scheduled >= self.publish_scheduled_every:
             self._last_publish_scheduled = clock
             call_command("publish_scheduled", stdout=io.StringIO())
@@ -126,8 +143,6 @@ class Relay:
         return report
 
     def run_forever(self, interval: float, should_stop) -> None:
-        from django.db import DatabaseError, close_old_connections, connections
-
         while not should_stop():
             try:
                 close_old_connections()
@@ -152,4 +167,4 @@ class Relay:
 
 
 def default_interval() -> float:
-    return float(getattr(settings, "KANAL_RELAY_INTERVAL", 1.0))
+    return float(settings.KANAL_RELAY_INTERVAL)

@@ -2,10 +2,10 @@
 
 from cms.events import event_committed
 
+from .tasks import enqueue_dispatch
+
 
 def on_event_committed(sender, event_id: str, **kwargs) -> None:
-    from .tasks import enqueue_dispatch
-
     enqueue_dispatch(event_id)
 
 

@@ -1,12 +1,22 @@
 """Background tasks (django-tasks). They take only ids and only *wake* work: the rows are the
-truth, so a lost, duplicated or killed task loses nothing (the relay redoes what is due)."""
+truth, so a lost, duplicated or killed task loses nothing (the relay redoes what is due).
+
+This is the top layer (ARCHITECTURE.md, "Layout"): tasks call the domain (``dispatch``,
+``webhooks.delivery``), which returns what should be scheduled; no domain module imports
+this one (an import-linter contract in ``pyproject.toml`` says so).
+"""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.db import close_old_connections, connection, transaction
 from django_tasks import task
+
+from .dispatch import dispatch_event
+from .webhooks.delivery import attempt
+from .webhooks.models import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -20,18 +30,16 @@ def _fresh_connection() -> None:
 
 @task()
 def dispatch(event_id: str) -> int:
-    """Fan one event out into deliveries (idempotent)."""
-    from .dispatch import dispatch_event
-
+    """Fan one event out into deliveries (idempotent) and wake them after commit."""
     _fresh_connection()
-    return len(dispatch_event(event_id))
+    new_ids = dispatch_event(event_id)
+    transaction.on_commit(partial(enqueue_deliveries, new_ids))
+    return len(new_ids)
 
 
 @task()
 def deliver(delivery_id: int) -> str:
     """Make one attempt at one delivery, if it is still due and not leased elsewhere."""
-    from .webhooks.delivery import attempt
-
     _fresh_connection()
     status = attempt(delivery_id)
     return str(status) if status else "skipped"
@@ -46,8 +54,6 @@ def enqueue_dispatch(event_id: str) -> None:
 
 
 def enqueue_deliveries(delivery_ids: list[int]) -> None:
-    from .webhooks.models import Delivery
-
     for delivery_id in delivery_ids:
         try:
             deliver.enqueue(delivery_id)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from .. import http
 from . import policy, signing
 from .models import Delivery, DeliveryStatus, WebhookEndpoint
+from .policy import DeliveryOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ KEPT_RESPONSE_CHARS = 1000
 
 def lease_duration() -> timedelta:
     """Longer than the total timeout, so a live attempt is never taken over."""
-    return timedelta(seconds=getattr(settings, "KANAL_DELIVERY_LEASE_SECONDS", 60))
+    return timedelta(seconds=settings.KANAL_DELIVERY_LEASE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -144,14 +145,14 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
         "last_response": result.response_text,
         "status": DeliveryStatus.PENDING,
     }
-    if outcome is policy.Outcome.DELIVERED:
+    if outcome is DeliveryOutcome.DELIVERED:
         fields.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
-    elif outcome is policy.Outcome.GONE:
+    elif outcome is DeliveryOutcome.GONE:
         fields.update(status=DeliveryStatus.FAILED)
     else:
         delay = None
-        if outcome is policy.Outcome.THROTTLED:
-            delay = policy.parse_retry_after(result.retry_after, now)
+        if outcome is DeliveryOutcome.THROTTLED:
+            delay = http.parse_retry_after(result.retry_after, now)
         if delay is None:
             delay = policy.retry_delay(claim_.attempts)
         if delay is None or claim_.attempts > len(policy.retry_schedule()):
@@ -170,10 +171,10 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
         return None
 
     endpoint = WebhookEndpoint.objects.get(pk=claim_.endpoint_id)
-    if outcome is policy.Outcome.DELIVERED:
+    if outcome is DeliveryOutcome.DELIVERED:
         if endpoint.failing_since is not None:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-    elif outcome is policy.Outcome.GONE:
+    elif outcome is DeliveryOutcome.GONE:
         endpoint.disable(
             f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
             "be sent more. Check with its owner, then activate the endpoint again.",

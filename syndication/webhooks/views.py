@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
+from ..tasks import enqueue_deliveries
 from . import operations
 from .forms import ReplayForm
 from .models import Delivery, WebhookEndpoint
@@ -42,8 +46,6 @@ class EndpointCreateView(CreateView):
 
 class EndpointEditView(EditView):
     def get_header_buttons(self):
-        from wagtail.admin.widgets.button import HeaderButton
-
         return [
             *super().get_header_buttons(),
             HeaderButton(
@@ -118,6 +120,7 @@ class EndpointDeliveriesView(BaseObjectMixin, WagtailAdminTemplateMixin, Templat
             else:
                 with transaction.atomic():
                     operations.retry_delivery(delivery)
+                    transaction.on_commit(partial(enqueue_deliveries, [delivery.pk]))
                 messages.success(request, _("Leveransen skickas igen."))
         elif action == "replay":
             form = ReplayForm(request.POST)

@@ -9,8 +9,8 @@ from wagtail.models import Page, Revision
 
 from cms.models import ArticlePage, VideoPage
 from syndication.models import ImportedItem
-from syndication.models.pull import ImportPolicy, Outcome
 from syndication.pull import upsert as upsert_module
+from syndication.pull.models import ImportPolicy, PollOutcome
 from syndication.pull.pipeline import poll_source
 from themes.models import Theme, ThemeAlias
 
@@ -42,7 +42,7 @@ class TestArticles:
     def test_first_poll_creates_published_articles_with_origin(self, feed_server, make_source):
         source = make_source(feed_server.url("/rss20_school_blog.xml"), name="Lärlabbet")
         report = poll_source(source)
-        assert (report.outcome, report.created) == (Outcome.IMPORTED, 3)
+        assert (report.outcome, report.created) == (PollOutcome.IMPORTED, 3)
         page = ArticlePage.objects.get(title="Läsfrämjande i förskoleklass")
         assert page.live
         assert page.origin_source == "Lärlabbet"
@@ -135,7 +135,7 @@ class TestIdempotency:
         with CaptureQueriesContext(connection) as queries:
             report = poll_source(source)
         writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
-        assert report.outcome == Outcome.UNCHANGED
+        assert report.outcome == PollOutcome.UNCHANGED
         assert len(writes) == 1 and "syndication_source" in writes[0]  # schedule only
 
     def test_reordered_entries_with_flapping_dates_and_noise_1000_polls(

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from syndication.pull.sanitise import sanitise_html
+from syndication.pull.richtext import sanitise_html
 
 from .test_parse import items
 

@@ -1,9 +1,0 @@
-"""Syndication's models, one module per flow, re-exported here.
-
-Import rule: other modules import from ``syndication.models``, never from the submodules.
-"""
-
-from ..webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
-from .pull import ImportedItem, Source
-
-__all__ = ["Delivery", "DeliveryStatus", "ImportedItem", "Source", "WebhookEndpoint"]
