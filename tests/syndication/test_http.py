@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from syndication import http
@@ -131,7 +132,7 @@ class TestRequests:
         sent = server.requests[0]
         assert sent["path"] == "/feed.xml"
         assert sent["headers"]["X-Test"] == "1"
-        assert sent["headers"]["User-Agent"].startswith("Kanal/")
+        assert sent["headers"]["User-Agent"] == f"Kanal/0.1 (+{settings.KANAL_BASE_URL})"
         assert sent["headers"]["Host"] == f"127.0.0.1:{server.port}"
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.0/8"])
