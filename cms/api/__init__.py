@@ -7,5 +7,6 @@ payload uses ``page_representation``), ``resolver``, ``streams``, ``richtext`` a
 (what the representation is made of, loaded in bulk), ``caching`` and ``invalidation``
 (representation and response caches, conditional GET, what goes stale when), ``preview``
 (signed headless-preview tokens), ``keys`` (API keys, rate limits), ``feedback`` ("was this
-useful?"), ``schema`` (the OpenAPI document), ``admin`` (admin screens), ``models``.
+useful?"), ``schema`` (the OpenAPI document), ``admin_views`` (admin screens, wired in
+``cms/wagtail_hooks.py``), ``models``.
 """

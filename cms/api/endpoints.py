@@ -16,6 +16,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import path
 from rest_framework import status
 from rest_framework.exceptions import (
     APIException,
@@ -38,9 +39,15 @@ from ..models import OrganisationUnit, Person
 from . import fields as field_selection
 from . import filters
 from .caching import conditional_response, page_rows, representations_for_rows
-from .images import document_representation, image_representation, restricted_collection_ids
+from .images import (
+    RENDITION_FILTERS,
+    document_representation,
+    image_representation,
+    restricted_collection_ids,
+)
 from .keys import ApiKeyAuthentication, RateThrottle
 from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
+from .params import positive_int
 from .representation import META_FIELDS, TYPE_FIELDS, fields_of, unit_representation
 from .resolver import Resolver
 
@@ -246,8 +253,6 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
 
     def find_object(self, queryset, request):
         if "id" in request.GET:
-            from .params import positive_int
-
             return queryset.filter(pk=positive_int("id", request.GET["id"])).first()
         site = Site.find_for_request(request)
         if site is None:
@@ -324,8 +329,6 @@ class SimpleEndpoint(KanalEndpointMixin, BaseAPIViewSet):
 
     @classmethod
     def get_urlpatterns(cls):
-        from django.urls import path
-
         return [
             path("", cls.as_view({"get": "listing_view"}), name="listing"),
             path("<int:pk>/", cls.as_view({"get": "detail_view"}), name="detail"),
@@ -343,8 +346,6 @@ class ImagesEndpoint(SimpleEndpoint):
         return self.model.objects.exclude(collection_id__in=hidden).order_by("pk")
 
     def represent(self, objects: list) -> list[dict]:
-        from .images import RENDITION_FILTERS
-
         ids = [obj.pk for obj in objects]
         images = {
             image.pk: image

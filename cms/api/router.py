@@ -10,6 +10,7 @@ import time
 from django.urls import path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from .caching import cache_control
@@ -21,6 +22,8 @@ from .endpoints import (
     PeopleEndpoint,
     ThemesEndpoint,
 )
+from .feedback import FeedbackView
+from .preview import PreviewView
 
 STARTED_AT = time.time()
 CSRF_TOKEN = re.compile(rb'(?<=CSRFTOKEN"\] = ")[^"]*')
@@ -61,11 +64,6 @@ def with_validators(view):
 
 
 def get_urlpatterns() -> list:
-    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
-    from .feedback import FeedbackView
-    from .preview import PreviewView
-
     return [
         path("preview/<int:pk>/", PreviewView.as_view(), name="kanalapi-preview"),
         path("feedback/", FeedbackView.as_view(), name="kanalapi-feedback"),
