@@ -449,11 +449,3 @@ def request(
             elapsed=time.monotonic() - started,
             redirects=tuple(visited),
         )
-
-
-def get(url: str, **kwargs) -> HttpResponse:
-    return request("GET", url, **kwargs)
-
-
-def post(url: str, data: bytes | str, **kwargs) -> HttpResponse:
-    return request("POST", url, data=data, **kwargs)

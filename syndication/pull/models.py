@@ -54,9 +54,6 @@ class SourceQuerySet(models.QuerySet):
     def due(self, now=None):
         return self.active().filter(next_poll_at__lte=now or timezone.now())
 
-    def unhealthy(self):
-        return self.filter(error_count__gte=UNHEALTHY_AFTER)
-
 
 def _new_secret() -> str:
     return secrets.token_urlsafe(32)

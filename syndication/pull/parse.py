@@ -94,9 +94,6 @@ def parse_xml(body: bytes, feed_url: str) -> ParsedFeed:
             feed.hub_urls.append(href)
         elif rel == "self" and not feed.self_url:
             feed.self_url = href
-    feed.is_youtube = "yt" in (result.get("namespaces") or {}) or any(
-        entry.get("yt_videoid") for entry in raw_entries[:5]
-    )
     if result.get("bozo") and raw_entries:
         feed.warnings.append(
             f"The feed is not well-formed XML; read leniently "

@@ -85,7 +85,6 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     skipped: list[SkippedEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    is_youtube: bool = False
 
 
 @dataclass(frozen=True)

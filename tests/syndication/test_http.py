@@ -121,13 +121,13 @@ class TestRequests:
         settings.KANAL_ALLOW_PRIVATE_HOSTS = []
         with LoopbackServer(ok()) as server:
             with pytest.raises(http.UnsafeURLError):
-                http.get(server.url())
+                http.request("GET", server.url())
             assert server.connections == 0
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_allowed_loopback_request_returns_body_status_and_headers(self):
         with LoopbackServer(ok(b"feed", headers={"ETag": '"v1"'})) as server:
-            response = http.get(server.url("/feed.xml"), headers={"X-Test": "1"})
+            response = http.request("GET", server.url("/feed.xml"), headers={"X-Test": "1"})
         assert (response.status, response.body, response.headers["etag"]) == (200, b"feed", '"v1"')
         sent = server.requests[0]
         assert sent["path"] == "/feed.xml"
@@ -138,14 +138,14 @@ class TestRequests:
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.0/8"])
     def test_post_sends_body(self):
         with LoopbackServer(ok(b"", status=204)) as server:
-            response = http.post(server.url("/hook"), data=b'{"a":1}')
+            response = http.request("POST", server.url("/hook"), data=b'{"a":1}')
         assert response.status == 204
         assert server.requests[0]["body"] == b'{"a":1}'
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_redirects_are_returned_not_followed_by_default(self):
         with LoopbackServer(ok(b"", status=302, headers={"Location": "/elsewhere"})) as server:
-            response = http.get(server.url("/"))
+            response = http.request("GET", server.url("/"))
         assert response.status == 302
         assert len(server.requests) == 1
 
@@ -157,7 +157,7 @@ class TestRequests:
 
         with LoopbackServer(handler) as server:
             with pytest.raises(http.TooManyRedirects):
-                http.get(server.url("/0"), max_redirects=5)
+                http.request("GET", server.url("/0"), max_redirects=5)
         assert len(server.requests) == 6
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["localhost"])
@@ -171,7 +171,7 @@ class TestRequests:
 
             with LoopbackServer(handler) as server:
                 with pytest.raises(http.UnsafeURLError):
-                    http.get(server.url("/", host="localhost"), max_redirects=5)
+                    http.request("GET", server.url("/", host="localhost"), max_redirects=5)
             assert victim.connections == 0
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
@@ -179,19 +179,19 @@ class TestRequests:
         bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
         with LoopbackServer(ok(bomb, headers={"Content-Encoding": "gzip"})) as server:
             with pytest.raises(http.TooLarge):
-                http.get(server.url(), max_bytes=1024 * 1024)
+                http.request("GET", server.url(), max_bytes=1024 * 1024)
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_gzip_body_is_decoded(self):
         payload = gzip.compress(b"<rss/>")
         with LoopbackServer(ok(payload, headers={"Content-Encoding": "gzip"})) as server:
-            assert http.get(server.url()).body == b"<rss/>"
+            assert http.request("GET", server.url()).body == b"<rss/>"
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_declared_oversize_body_refused(self):
         with LoopbackServer(ok(b"x" * 2048)) as server:
             with pytest.raises(http.TooLarge):
-                http.get(server.url(), max_bytes=1024)
+                http.request("GET", server.url(), max_bytes=1024)
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_silent_server_stopped_by_read_timeout(self):
@@ -200,7 +200,7 @@ class TestRequests:
 
         with LoopbackServer(silent) as server:
             with pytest.raises(http.ReadTimeout):
-                http.get(server.url(), read_timeout=0.3, total_timeout=5)
+                http.request("GET", server.url(), read_timeout=0.3, total_timeout=5)
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_slow_drip_stopped_by_total_timeout(self):
@@ -218,4 +218,4 @@ class TestRequests:
 
         with LoopbackServer(drip) as server:
             with pytest.raises(http.ReadTimeout):
-                http.get(server.url(), read_timeout=1, total_timeout=0.8)
+                http.request("GET", server.url(), read_timeout=1, total_timeout=0.8)
