@@ -116,8 +116,6 @@ class TestSafety:
                 report = poll_source(source)
             assert report.outcome == PollOutcome.REFUSED
             assert victim.connections == 0
-        host = target.split("/")[2].split(":")[0]
-        print(f"\n[hostile] redirect to {host}: refused, 0 connections")
 
     def test_private_feed_urls_are_refused(self, settings, make_source):
         settings.KANAL_ALLOW_PRIVATE_HOSTS = []
@@ -130,21 +128,15 @@ class TestSafety:
         bomb = gzip.compress(b"<rss>" + b" " * (64 * 1024 * 1024), compresslevel=9)
         feed_server.serve("/bomb.xml", bomb, **{"Content-Encoding": "gzip"})
         source = make_source(feed_server.url("/bomb.xml"))
-        started = time.perf_counter()
         report = poll_source(source)
-        elapsed = time.perf_counter() - started
         assert report.outcome == PollOutcome.FAILED
         assert "TooLarge" in report.error
-        print(f"\n[hostile] gzip bomb {len(bomb)} B -> 64 MiB: stopped at 5 MiB cap in "
-              f"{elapsed:.3f} s")  # fmt: skip
 
     @override_settings(KANAL_PULL_TIMEOUTS=(1.0, 0.5, 1.5))
     def test_silent_server_is_stopped_at_the_timeout(self, feed_server, make_source):
         feed_server.routes["/silent.xml"] = lambda request: time.sleep(3)
-        started = time.perf_counter()
         report = poll_source(make_source(feed_server.url("/silent.xml")))
         assert report.outcome == PollOutcome.FAILED and "Timeout" in report.error
-        print(f"\n[hostile] silent server: stopped after {time.perf_counter() - started:.2f} s")
 
     @override_settings(KANAL_PULL_TIMEOUTS=(1.0, 1.0, 1.0))
     def test_slow_drip_is_stopped_at_the_total_timeout(self, feed_server, make_source):
@@ -161,10 +153,8 @@ class TestSafety:
                 time.sleep(0.05)
 
         feed_server.routes["/drip.xml"] = drip
-        started = time.perf_counter()
         report = poll_source(make_source(feed_server.url("/drip.xml")))
         assert report.outcome == PollOutcome.FAILED and "Timeout" in report.error
-        print(f"\n[hostile] slow drip: stopped after {time.perf_counter() - started:.2f} s")
 
 
 class TestOneRequestPerHost:

@@ -201,7 +201,6 @@ class TestIdempotency:
         assert revision_counts.pop("Post 3") == 2
         assert set(revision_counts.values()) == {1}
         assert outcomes["created"] == entries and outcomes["updated"] == 1
-        print(f"\n[idempotency] 1000 polls: {outcomes}")
 
     def test_a_fingerprint_seen_before_is_not_applied_again(self, feed_server, make_source):
         source = make_source(feed_server.url("/ab.xml"))
