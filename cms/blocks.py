@@ -1,11 +1,13 @@
 """StreamField blocks for article bodies.
 
-Each block shapes its own API value (``get_api_representation``), so the headless API and the
-event payloads describe a block the same way wherever it appears. The API passes a
-``resolver`` in the context (``cms.api.resolver.Resolver``) that turns images, documents,
-pages and people into their full API shapes from objects it loaded in bulk; without one (e.g.
-Wagtail's stock API) blocks fall back to plain ids. No block fetches anything
-from the network: the video block derives its embed from the URL (``cms.video_urls``) instead
+Each block shapes its own API value (``get_api_representation``) and, where it does, declares
+that value's JSON schema (``api_schema``), so the headless API, its OpenAPI document and the
+event payloads describe a block the same way wherever it appears. The representation layer
+passes a ``resolver`` in the context (``cms.representation.resolver.Resolver``) that turns
+images, documents, pages and people into their full API shapes from objects it loaded in
+bulk; without one (e.g. Wagtail's stock API) blocks fall back to plain ids. No block fetches
+anything from the network: the video block derives its embed from the URL
+(``cms.video_urls``) instead
 of asking an oEmbed provider.
 """
 
@@ -18,7 +20,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .video_urls import UnknownVideoURL, parse_video_url
+from .representation.schema import STRING, URL, array, nullable, obj, ref
+from .video_urls import PROVIDERS, UnknownVideoURL, parse_video_url
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -43,6 +46,8 @@ class ImageBlock(blocks.StructBlock):
         label=_("Alternativtext"),
         help_text=_("Beskriv bilden för den som inte ser den. Lämna tomt för bildens egen."),
     )
+
+    api_schema = obj({"image": nullable(ref("Image")), "caption": STRING, "alt_text": STRING})
 
     class Meta:
         icon = "image"
@@ -90,6 +95,17 @@ class VideoEmbedBlock(blocks.StructBlock):
     url = VideoURLBlock(label=_("Videoadress"))
     caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
 
+    api_schema = obj(
+        {
+            "url": URL,
+            "provider": {"enum": [key for key, _ in PROVIDERS]},
+            "video_id": STRING,
+            "embed_url": URL,
+            "thumbnail_url": STRING,
+            "caption": STRING,
+        }
+    )
+
     class Meta:
         icon = "media"
         label = _("Inbäddad video")
@@ -109,6 +125,8 @@ class VideoEmbedBlock(blocks.StructBlock):
 class DocumentListBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=200, label=_("Rubrik"))
     documents = blocks.ListBlock(DocumentChooserBlock(), label=_("Dokument"))
+
+    api_schema = obj({"heading": STRING, "documents": array(ref("Document"))})
 
     class Meta:
         icon = "doc-full"
@@ -131,6 +149,16 @@ class CallToActionBlock(blocks.StructBlock):
     button_label = blocks.CharBlock(max_length=60, label=_("Knapptext"))
     page = blocks.PageChooserBlock(required=False, label=_("Sida"))
     url = blocks.URLBlock(required=False, label=_("Extern adress"))
+
+    api_schema = obj(
+        {
+            "title": STRING,
+            "text": STRING,
+            "button_label": STRING,
+            "page": nullable(ref("PageLink")),
+            "url": STRING,
+        }
+    )
 
     class Meta:
         icon = "pick"
@@ -163,6 +191,8 @@ class CallToActionBlock(blocks.StructBlock):
 class ContactCardBlock(blocks.StructBlock):
     person = SnippetChooserBlock("cms.Person", label=_("Person"))
     note = blocks.CharBlock(required=False, max_length=200, label=_("Kommentar"))
+
+    api_schema = obj({"person": nullable(ref("Person")), "note": STRING})
 
     class Meta:
         icon = "user"

@@ -20,7 +20,7 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
-from .models import SCOPES, ApiKey, PageFeedback
+from ..models import SCOPES, ApiKey, PageFeedback
 from .preview import frontend_preview_url
 
 

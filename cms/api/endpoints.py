@@ -36,20 +36,21 @@ from wagtail.models import Locale, Page, Site
 from themes.models import Theme
 
 from ..models import OrganisationUnit, Person
-from . import fields as field_selection
-from . import filters
-from .caching import conditional_response, page_rows, representations_for_rows
-from .images import (
+from ..representation.cache import page_rows, representations_for_rows
+from ..representation.media import (
     RENDITION_FILTERS,
     document_representation,
     image_representation,
     restricted_collection_ids,
 )
+from ..representation.pages import META_FIELDS, fields_of, represented_models
+from ..representation.resolver import Resolver
+from . import fields as field_selection
+from . import filters
+from .caching import conditional_response
 from .keys import ApiKeyAuthentication, RateThrottle
-from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url, order_fields
+from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url
 from .params import positive_int
-from .representation import META_FIELDS, TYPE_FIELDS, fields_of, unit_representation
-from .resolver import Resolver
 
 PAGE_LIST_PARAMETERS = frozenset(
     [
@@ -169,7 +170,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         return base
 
     def available_fields(self) -> set[str]:
-        models = self.page_types() or list(TYPE_FIELDS)
+        models = self.page_types() or represented_models()
         names = set(META_FIELDS)
         for model in models:
             names |= set(fields_of(model))
@@ -190,7 +191,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         next_link = None
         if isinstance(queryset, QuerySet):
             total = queryset.count()
-            spec = order_fields(request)
+            spec = filters.total_ordering(request)
             columns = [field for field, _ in spec]
             rows = list(
                 apply_cursor(request, queryset).values_list(
@@ -418,4 +419,4 @@ class OrganisationUnitsEndpoint(SimpleEndpoint):
         return OrganisationUnit.objects.order_by("name", "pk")
 
     def represent(self, objects: list) -> list[dict]:
-        return [unit_representation(unit) for unit in objects]
+        return [unit.external_representation() for unit in objects]

@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Page
 
+from ..models import SCOPE_WRITE_FEEDBACK, PageFeedback
 from .endpoints import KanalEndpointMixin
 from .keys import FeedbackThrottle, api_key_of
-from .models import SCOPE_WRITE_FEEDBACK, PageFeedback
 
 
 def plain_text(value: str) -> str:
@@ -38,13 +38,6 @@ class FeedbackSerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     useful = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class FeedbackResponseSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    page = serializers.IntegerField()
-    useful = serializers.BooleanField()
-    comment = serializers.CharField()
 
 
 class FeedbackView(KanalEndpointMixin, APIView):

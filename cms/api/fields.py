@@ -94,7 +94,3 @@ def apply(
             continue
         result[key] = _pick(value, nested[key], key) if key in nested else value
     return result
-
-
-def available_fields(data_fields: set[str], meta_fields: set[str]) -> set[str]:
-    return (data_fields | meta_fields) - {"id", "meta"}

@@ -178,15 +178,22 @@ def ordering(request) -> list[tuple[str, bool]]:
     return result
 
 
+def total_ordering(request) -> list[tuple[str, bool]]:
+    """``ordering`` completed with the id, in the last key's direction: a total order, which
+    both the queryset's ``ORDER BY`` and the cursor's position rely on."""
+    spec = ordering(request)
+    if "id" not in [field for field, _ in spec]:
+        spec.append(("id", spec[-1][1]))
+    return spec
+
+
 class OrderingFilter(BaseFilterBackend):
     """``?order=date|-date|title|-title|…``, always completed with the id (a total order)."""
 
     def filter_queryset(self, request, queryset, view):
-        spec = ordering(request)
-        fields = [("-" if desc else "") + field for field, desc in spec]
-        if "id" not in [field for field, _ in spec]:
-            fields.append("-id" if spec[-1][1] else "id")
-        return queryset.order_by(*fields)
+        return queryset.order_by(
+            *(("-" if desc else "") + field for field, desc in total_ordering(request))
+        )
 
 
 class SearchFilter(BaseFilterBackend):

@@ -27,7 +27,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from themes.models import Theme
 
 from ..models import OrganisationUnit, Person
-from .caching import bump
+from ..representation.cache import bump
 
 
 def pages_referencing(objects: Iterable) -> set[int]:

@@ -19,7 +19,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.throttling import BaseThrottle
 
-from .models import ApiKey
+from ..models import ApiKey
 
 SCHEME = "api-key"
 

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from wagtail.api.v2.utils import BadRequestError
 
-from .filters import limit_max, ordering
+from .filters import limit_max, total_ordering
 from .params import positive_int
 
 CURSOR_SALT = "kanal.api.cursor"
@@ -50,13 +50,6 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def order_fields(request) -> list[tuple[str, bool]]:
-    spec = ordering(request)
-    if "id" not in [field for field, _ in spec]:
-        spec.append(("id", spec[-1][1]))
-    return spec
-
-
 def make_cursor(request, last_values: list[Any]) -> str:
     payload = {"o": request.GET.get("order", ""), "v": [_encode(v) for v in last_values]}
     return signing.dumps(payload, salt=CURSOR_SALT, compress=True)
@@ -73,7 +66,7 @@ def apply_cursor(request, queryset: QuerySet) -> QuerySet:
         raise BadRequestError("cursor: invalid or tampered cursor; start again without it") from exc
     if payload.get("o", "") != request.GET.get("order", ""):
         raise BadRequestError("cursor: was made for another order; start again without it")
-    spec = order_fields(request)
+    spec = total_ordering(request)
     if len(values) != len(spec):
         raise BadRequestError("cursor: invalid cursor; start again without it")
     # (a, b, c) > (x, y, z)  ==  a > x  or  (a = x and (b > y  or  (b = y and c > z)))

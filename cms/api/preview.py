@@ -21,11 +21,11 @@ from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Page, Revision
 
+from ..models import SCOPE_READ_DRAFTS
+from ..representation.pages import revision_representation
+from ..representation.urls import frontend_url
 from .endpoints import KanalEndpointMixin
 from .keys import api_key_of
-from .models import SCOPE_READ_DRAFTS
-from .representation import page_representation
-from .urls_base import frontend_url
 
 SALT = "kanal.api.preview"
 
@@ -94,7 +94,7 @@ class PreviewView(KanalEndpointMixin, APIView):
                 status=401,
                 headers={"WWW-Authenticate": 'Bearer realm="preview"'},
             )
-        data = page_representation(page.specific, revision=revision)
+        data = revision_representation(page, revision)
         return Response(data, headers={"Cache-Control": "private, no-store"})
 
     def _deny(self, message: str) -> Response:

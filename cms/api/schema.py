@@ -1,128 +1,20 @@
 """The OpenAPI 3.1 document of ``/api/v2/``, served by drf-spectacular.
 
 Wagtail's viewsets do not describe themselves to drf-spectacular, so this module writes the
-paths and components and drf-spectacular serves them (``postprocess`` is its postprocessing
-hook; ``/api/v2/docs/`` is the offline Swagger UI from drf-spectacular-sidecar). There is one
-schema per page type (``ArticlePage``…) and one per StreamField block type
-(``ArticleBodyBlock_image``…); block value shapes are derived from the block definitions,
-except for blocks with their own ``get_api_representation``, described in
-``BLOCK_VALUE_SCHEMAS``. The test suite validates real responses against this document.
+paths and the API's own components, and drf-spectacular serves them (``postprocess`` is its
+postprocessing hook; ``/api/v2/docs/`` is the offline Swagger UI from
+drf-spectacular-sidecar). The page schemas are derived from the page types' declarations by
+``cms.representation.components``. The test suite validates real responses against this
+document.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from ..representation.components import page_components
+from ..representation.schema import INT, STRING, URL, Schema, nullable, obj, ref
 
-from wagtail import blocks
-from wagtail.models import Page
-
-from ..blocks import (
-    CallToActionBlock,
-    ContactCardBlock,
-    DocumentListBlock,
-    ImageBlock,
-    VideoEmbedBlock,
-)
-from ..models import ArticlePage, HomePage, ProgramPage, VideoPage
-from ..video_urls import PROVIDERS
-from .representation import TYPE_FIELDS, type_label
-
-Schema = dict[str, Any]
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def obj(properties: dict[str, Schema], description: str = "") -> Schema:
-    schema: Schema = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-STRING = {"type": "string"}
-HTML = {"type": "string", "contentMediaType": "text/html"}
-URL = {"type": "string", "format": "uri"}
-INT = {"type": "integer"}
-DATE = {"type": "string", "format": "date"}
-DATETIME = {"type": "string", "format": "date-time"}
-
-COMMON_COMPONENTS: dict[str, Schema] = {
+API_COMPONENTS: dict[str, Schema] = {
     "Error": obj({"message": STRING}, "Every refusal: the message names the parameter."),
-    "Image": obj(
-        {
-            "id": INT,
-            "title": STRING,
-            "alt": STRING,
-            "width": INT,
-            "height": INT,
-            "focal_point": nullable(obj({"x": INT, "y": INT, "width": INT, "height": INT})),
-            "renditions": {
-                "type": "array",
-                "minItems": 1,
-                "items": obj({"width": INT, "height": INT, "url": URL}),
-                "description": "Distinct widths up to 480, 960 and 1600 px, for srcset.",
-            },
-            "detail_url": URL,
-        },
-        "An image with renditions for srcset, its original size, focal point and alt text.",
-    ),
-    "Document": obj(
-        {
-            "id": INT,
-            "title": STRING,
-            "url": URL,
-            "file_size": nullable(INT),
-            "file_type": STRING,
-            "detail_url": URL,
-        },
-        "A downloadable document (file_size in bytes, file_type is the extension).",
-    ),
-    "PageLink": obj(
-        {
-            "id": INT,
-            "type": STRING,
-            "title": STRING,
-            "locale": STRING,
-            "detail_url": URL,
-            "html_url": URL,
-        },
-        "A link to a live, public page: front-end URL and API detail URL.",
-    ),
-    "Translation": obj({"id": INT, "locale": STRING, "detail_url": URL, "html_url": URL}),
-    "OrganisationUnit": obj(
-        {
-            "id": INT,
-            "name": STRING,
-            "visiting_address": STRING,
-            "postal_address": STRING,
-            "phone": STRING,
-            "email": STRING,
-            "opening_hours": STRING,
-        }
-    ),
-    "Person": obj(
-        {
-            "id": INT,
-            "name": STRING,
-            "role": STRING,
-            "email": STRING,
-            "phone": STRING,
-            "photo": nullable(ref("Image")),
-            "organisation_unit": nullable(obj({"id": INT, "name": STRING})),
-        }
-    ),
-    "ThemeRef": obj({"id": INT, "slug": STRING, "name": STRING, "colour": STRING}),
     "Theme": obj(
         {
             "id": INT,
@@ -134,43 +26,10 @@ COMMON_COMPONENTS: dict[str, Schema] = {
             "aliases": {"type": "array", "items": STRING},
         }
     ),
-    "Choice": obj({"value": STRING, "label": STRING}),
-    "Origin": obj({"source": STRING, "url": URL}, "Where an imported page came from."),
-    "PageMeta": obj(
-        {
-            "type": {"type": "string", "description": "app_label.Model, e.g. cms.ArticlePage"},
-            "detail_url": URL,
-            "html_url": URL,
-            "slug": STRING,
-            "locale": STRING,
-            "translations": {"type": "array", "items": ref("Translation")},
-            "parent": nullable(ref("PageLink")),
-            "first_published_at": nullable(DATETIME),
-            "last_published_at": nullable(DATETIME),
-            "seo_title": STRING,
-            "search_description": STRING,
-            "show_in_menus": {"type": "boolean"},
-            "alias_of": nullable(INT),
-            "revision": nullable(INT),
-        }
-    ),
     "ListMeta": obj(
         {
             "total_count": INT,
             "next": nullable({**URL, "description": "The next page (cursor), or null."}),
-        }
-    ),
-    "Meeting": obj({"starts_at": DATETIME, "place": STRING, "topic": STRING}),
-    "Video": obj(
-        {
-            "url": URL,
-            "provider": {"enum": [key for key, _ in PROVIDERS]},
-            "video_id": STRING,
-            "embed_url": URL,
-            "thumbnail_url": STRING,
-            "duration": nullable({"type": "string", "description": "ISO 8601, e.g. PT12M30S"}),
-            "duration_seconds": nullable(INT),
-            "transcript": STRING,
         }
     ),
     "Feedback": obj({"page": INT, "useful": {"type": "boolean"}, "comment": STRING}),
@@ -178,144 +37,6 @@ COMMON_COMPONENTS: dict[str, Schema] = {
         {"id": INT, "page": INT, "useful": {"type": "boolean"}, "comment": STRING}
     ),
 }
-
-BLOCK_VALUE_SCHEMAS: dict[type[blocks.Block], Schema] = {
-    ImageBlock: obj({"image": nullable(ref("Image")), "caption": STRING, "alt_text": STRING}),
-    VideoEmbedBlock: obj(
-        {
-            "url": URL,
-            "provider": {"enum": [key for key, _ in PROVIDERS]},
-            "video_id": STRING,
-            "embed_url": URL,
-            "thumbnail_url": STRING,
-            "caption": STRING,
-        }
-    ),
-    DocumentListBlock: obj(
-        {"heading": STRING, "documents": {"type": "array", "items": ref("Document")}}
-    ),
-    CallToActionBlock: obj(
-        {
-            "title": STRING,
-            "text": STRING,
-            "button_label": STRING,
-            "page": nullable(ref("PageLink")),
-            "url": STRING,
-        }
-    ),
-    ContactCardBlock: obj({"person": nullable(ref("Person")), "note": STRING}),
-}
-
-
-def value_schema(block: blocks.Block) -> Schema:
-    """The JSON shape of a block's API value."""
-    for cls in type(block).__mro__:
-        if cls in BLOCK_VALUE_SCHEMAS:
-            return BLOCK_VALUE_SCHEMAS[cls]
-    if isinstance(block, blocks.RichTextBlock):
-        return HTML
-    if isinstance(block, blocks.ChoiceBlock):
-        return {"enum": [str(key) for key, _ in block.field.choices if key != ""]}
-    if isinstance(block, blocks.BooleanBlock):
-        return {"type": "boolean"}
-    if isinstance(block, blocks.IntegerBlock):
-        return INT
-    if isinstance(block, blocks.FieldBlock):
-        return STRING
-    if isinstance(block, blocks.StructBlock):
-        return obj({name: value_schema(child) for name, child in block.child_blocks.items()})
-    if isinstance(block, blocks.ListBlock):
-        return {"type": "array", "items": value_schema(block.child_block)}
-    return {}
-
-
-def stream_components(name: str, stream_block: blocks.StreamBlock) -> tuple[Schema, dict]:
-    components = {}
-    for child_name, child in stream_block.child_blocks.items():
-        component = f"{name}_{child_name}"
-        components[component] = obj(
-            {
-                "type": {"const": child_name},
-                "id": nullable(STRING),
-                "value": value_schema(child),
-            },
-            f"StreamField block {child_name!r} ({type(child).__name__}).",
-        )
-    stream = {
-        "type": "array",
-        "items": {"oneOf": [ref(component) for component in components]},
-    }
-    return stream, components
-
-
-def page_components() -> dict[str, Schema]:
-    body, block_components = stream_components(
-        "ArticleBodyBlock", ArticlePage.body.field.stream_block
-    )
-    type_fields: dict[type[Page], dict[str, Schema]] = {
-        ArticlePage: {
-            "intro": STRING,
-            "body": body,
-            "author": nullable(ref("Person")),
-            "author_name": STRING,
-            "publication_date": nullable(DATETIME),
-        },
-        VideoPage: {
-            "video": ref("Video"),
-            "poster_image": nullable(ref("Image")),
-            "description": STRING,
-            "transcript": STRING,
-            "related_program": nullable(ref("PageLink")),
-            "publication_date": nullable(DATETIME),
-        },
-        ProgramPage: {
-            "summary": STRING,
-            "goals": HTML,
-            "target_audience": {"type": "array", "items": ref("Choice")},
-            "format": ref("Choice"),
-            "start_date": DATE,
-            "end_date": nullable(DATE),
-            "meetings": {"type": "array", "items": ref("Meeting")},
-            "materials": {"type": "array", "items": ref("Document")},
-            "contacts": {"type": "array", "items": ref("Person")},
-            "related_pages": {"type": "array", "items": ref("PageLink")},
-        },
-        HomePage: {
-            "intro": STRING,
-            "body": HTML,
-            "organisation_unit": nullable(ref("OrganisationUnit")),
-        },
-    }
-    components: dict[str, Schema] = dict(block_components)
-    for model, names in TYPE_FIELDS.items():
-        specific = type_fields.get(model, {"intro": STRING})
-        assert set(specific) == set(names), f"schema out of date for {model.__name__}"
-        components[model.__name__] = obj(
-            {
-                "id": INT,
-                "title": STRING,
-                "meta": ref("PageMeta"),
-                "themes": {"type": "array", "items": ref("ThemeRef")},
-                "tags": {"type": "array", "items": STRING},
-                "last_reviewed_at": nullable(DATE),
-                "origin": nullable(ref("Origin")),
-                "syndicated_to": {
-                    "type": "array",
-                    "items": {"type": "object"},
-                    "description": "Where push syndication published the page (empty for now).",
-                },
-                **specific,
-            },
-            f"A {type_label(model)} page, as in its detail response (all fields).",
-        )
-    components["PageListItem"] = {
-        "type": "object",
-        "description": "A page in a list: id plus the fields chosen with ?fields=.",
-        "required": ["id"],
-        "properties": {"id": INT, "meta": {"type": "object"}},
-    }
-    components["PageDetail"] = {"anyOf": [ref(model.__name__) for model in TYPE_FIELDS]}
-    return components
 
 
 def _param(name: str, description: str, schema: Schema | None = None, where: str = "query"):
@@ -506,7 +227,7 @@ def paths() -> dict[str, Schema]:
 
 
 def build() -> Schema:
-    components = dict(COMMON_COMPONENTS)
+    components = dict(API_COMPONENTS)
     components.update(page_components())
     return {
         "paths": paths(),

@@ -68,8 +68,7 @@ def record(
         if event_type == EventType.PAGE_DELETED or not isinstance(instance, Page):
             data = None
         else:
-            revision_obj = revision if isinstance(revision, Revision) else None
-            data = page_data(instance, revision_obj)
+            data = page_data(instance, revision if revision is not None else revision_id)
 
     with transaction.atomic():
         counter = _locked_counter()

@@ -5,8 +5,9 @@ the package can be reorganised without touching callers. Submodules may import e
 only through string references ("cms.ProgramPage") to avoid cycles.
 """
 
-from ..api.models import ApiCacheStamp, ApiKey, PageFeedback
 from ..events.models import Event, EventCounter
+from ..representation.models import ApiCacheStamp
+from .api import SCOPE_READ_DRAFTS, SCOPE_WRITE_FEEDBACK, SCOPES, ApiKey, PageFeedback
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .base import KanalPage
 from .home import HomePage
@@ -23,6 +24,9 @@ from .snippets import OrganisationUnit, Person
 from .videos import VideoIndexPage, VideoPage, VideoPageTag
 
 __all__ = [
+    "SCOPES",
+    "SCOPE_READ_DRAFTS",
+    "SCOPE_WRITE_FEEDBACK",
     "ApiCacheStamp",
     "ApiKey",
     "ArticleIndexPage",

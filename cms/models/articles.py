@@ -14,6 +14,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
+from ..representation import fields
+from ..representation.schema import STRING, nullable
 from .base import KanalPage
 from .home import IndexPage
 
@@ -93,6 +95,21 @@ class ArticlePage(OriginMixin, KanalPage):
         index.SearchField("body"),
         index.FilterField("publication_date"),
         index.FilterField("origin_url"),
+    ]
+    external_fields = [
+        fields.Value("intro", STRING),
+        fields.Stream("body", component="ArticleBodyBlock"),
+        fields.Person("author"),
+        fields.Value("author_name", STRING),
+        fields.DateTime("publication_date"),
+        fields.Computed(
+            "reviewed_by",
+            nullable(STRING),
+            get=lambda page, resolver: (
+                page.last_reviewed_by.get_full_name() or None if page.last_reviewed_by else None
+            ),
+            select_related=("last_reviewed_by",),
+        ),
     ]
 
     class Meta:

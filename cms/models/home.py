@@ -9,6 +9,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..blocks import RICH_TEXT_FEATURES
+from ..representation import fields
+from ..representation.schema import STRING, nullable, ref
 
 
 class HomePage(Page):
@@ -34,6 +36,18 @@ class HomePage(Page):
         FieldPanel("body"),
         FieldPanel("organisation_unit"),
     ]
+    external_fields = [
+        fields.Value("intro", STRING),
+        fields.RichText("body"),
+        fields.Computed(
+            "organisation_unit",
+            nullable(ref("OrganisationUnit")),
+            get=lambda page, resolver: (
+                page.organisation_unit.external_representation() if page.organisation_unit else None
+            ),
+            select_related=("organisation_unit",),
+        ),
+    ]
 
     class Meta:
         verbose_name = _("startsida")
@@ -47,6 +61,7 @@ class IndexPage(Page):
 
     parent_page_types = ["cms.HomePage"]
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    external_fields = [fields.Value("intro", STRING)]
 
     class Meta:
         abstract = True

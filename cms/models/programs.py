@@ -20,6 +20,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES
+from ..representation import fields
+from ..representation.schema import DATE, DATETIME, STRING, array, nullable, obj, ref
 from .base import KanalPage
 from .fields import MultipleChoiceField
 from .home import IndexPage
@@ -43,6 +45,34 @@ FORMATS = [
     ("lecture_series", _("Föreläsningsserie")),
     ("conference", _("Konferens")),
 ]
+
+
+MEETING_SCHEMA = obj({"starts_at": DATETIME, "place": STRING, "topic": STRING})
+
+
+def _meetings(page: ProgramPage, resolver) -> list[dict]:
+    meetings = sorted(page.meetings.all(), key=lambda m: (m.sort_order or 0, m.pk or 0))
+    return [
+        {"starts_at": fields.iso(m.starts_at), "place": m.place, "topic": m.topic} for m in meetings
+    ]
+
+
+def _materials(page: ProgramPage, resolver) -> list[dict]:
+    documents = (
+        resolver.document(resolver.documents.get(material.document_id), material.title)
+        for material in page.materials.all()
+    )
+    return [document for document in documents if document is not None]
+
+
+def _contacts(page: ProgramPage, resolver) -> list[dict]:
+    people = (resolver.person(contact.person_id) for contact in page.contacts.all())
+    return [person for person in people if person is not None]
+
+
+def _related_pages(page: ProgramPage, resolver) -> list[dict]:
+    links = (resolver.page(related.page_id) for related in page.related_pages.all())
+    return [link for link in links if link is not None]
 
 
 class ProgramIndexPage(IndexPage):
@@ -103,6 +133,42 @@ class ProgramPage(KanalPage):
         index.SearchField("goals"),
         index.FilterField("format"),
         index.FilterField("start_date"),
+    ]
+    external_fields = [
+        fields.Value("summary", STRING),
+        fields.RichText("goals"),
+        fields.Choices("target_audience", choices=tuple(AUDIENCES)),
+        fields.Choice("format", choices=tuple(FORMATS)),
+        fields.Date("start_date"),
+        fields.Date("end_date", nullable(DATE)),
+        fields.Computed(
+            "meetings",
+            array(ref("Meeting")),
+            get=_meetings,
+            prefetch_related=("meetings",),
+            extra_components=(("Meeting", MEETING_SCHEMA),),
+        ),
+        fields.Computed(
+            "materials",
+            array(ref("Document")),
+            get=_materials,
+            refs=lambda page: (("document", m.document_id) for m in page.materials.all()),
+            prefetch_related=("materials",),
+        ),
+        fields.Computed(
+            "contacts",
+            array(ref("Person")),
+            get=_contacts,
+            refs=lambda page: ((fields.PERSON_KEY, c.person_id) for c in page.contacts.all()),
+            prefetch_related=("contacts",),
+        ),
+        fields.Computed(
+            "related_pages",
+            array(ref("PageLink")),
+            get=_related_pages,
+            refs=lambda page: (("page", r.page_id) for r in page.related_pages.all()),
+            prefetch_related=("related_pages",),
+        ),
     ]
 
     class Meta:

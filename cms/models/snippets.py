@@ -40,6 +40,18 @@ class OrganisationUnit(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def external_representation(self) -> dict:
+        """The unit as the API, event payloads and feeds show it (schema ``OrganisationUnit``)."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "visiting_address": self.visiting_address,
+            "postal_address": self.postal_address,
+            "phone": self.phone,
+            "email": self.email,
+            "opening_hours": self.opening_hours,
+        }
+
 
 class Person(PreviewableMixin, index.Indexed, models.Model):
     name = models.CharField(_("namn"), max_length=200)

@@ -12,10 +12,38 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..representation import fields
+from ..representation.schema import INT, STRING, URL, nullable, obj, ref
 from ..video_urls import PROVIDERS, UnknownVideoURL, parse_video_url
 from .articles import OriginMixin
 from .base import KanalPage
 from .home import IndexPage
+
+VIDEO_SCHEMA = obj(
+    {
+        "url": URL,
+        "provider": {"enum": [key for key, _ in PROVIDERS]},
+        "video_id": STRING,
+        "embed_url": URL,
+        "thumbnail_url": STRING,
+        "duration": nullable({"type": "string", "description": "ISO 8601, e.g. PT12M30S"}),
+        "duration_seconds": nullable(INT),
+        "transcript": STRING,
+    }
+)
+
+
+def video_representation(page: VideoPage, resolver) -> dict:
+    return {
+        "url": page.video_url,
+        "provider": page.provider,
+        "video_id": page.video_id,
+        "embed_url": page.embed_url,
+        "thumbnail_url": page.thumbnail_url,
+        "duration": fields.iso_duration(page.duration),
+        "duration_seconds": int(page.duration.total_seconds()) if page.duration else None,
+        "transcript": page.transcript,
+    }
 
 
 class VideoIndexPage(IndexPage):
@@ -94,6 +122,19 @@ class VideoPage(OriginMixin, KanalPage):
         index.SearchField("description"),
         index.SearchField("transcript"),
         index.FilterField("provider"),
+    ]
+    external_fields = [
+        fields.Computed(
+            "video",
+            ref("Video"),
+            get=video_representation,
+            extra_components=(("Video", VIDEO_SCHEMA),),
+        ),
+        fields.Image("poster_image"),
+        fields.Value("description", STRING),
+        fields.Value("transcript", STRING),
+        fields.PageLink("related_program"),
+        fields.DateTime("publication_date"),
     ]
 
     class Meta:

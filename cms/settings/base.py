@@ -235,7 +235,7 @@ KANAL_API_LIMIT_MAX = int(os.environ.get("KANAL_API_LIMIT_MAX", "100"))
 WAGTAILAPI_LIMIT_MAX = KANAL_API_LIMIT_MAX
 KANAL_API_MAX_AGE = int(os.environ.get("KANAL_API_MAX_AGE", "60"))
 KANAL_API_STALE_WHILE_REVALIDATE = int(os.environ.get("KANAL_API_STALE_WHILE_REVALIDATE", "300"))
-# How long a process may answer from the global change stamp it read (see cms.api.caching).
+# How long a process may answer from the global change stamp it read (see cms.representation.cache).
 KANAL_API_STAMP_TTL = int(os.environ.get("KANAL_API_STAMP_TTL", "1"))
 KANAL_API_CACHE_TIMEOUT = int(os.environ.get("KANAL_API_CACHE_TIMEOUT", str(24 * 3600)))
 KANAL_API_ANON_RATE_PER_MINUTE = int(os.environ.get("KANAL_API_ANON_RATE_PER_MINUTE", "600"))

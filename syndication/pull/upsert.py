@@ -29,7 +29,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from cms.events import EventType
-from cms.events import record as record_event
+from cms.events.recording import record as record_event
 from cms.models import ArticlePage, VideoIndexPage, VideoPage
 from cms.video_urls import parse_video_url
 from themes.labels import normalise_label
@@ -220,8 +220,9 @@ def _record_imported(
 ) -> None:
     """Record ``syndication.imported`` in the same transaction as the page write.
 
-    The one seam to the event core (``cms.events.record``). ``page.published`` is recorded by
-    the event core itself from Wagtail's publish signal, inside this same transaction. The
+    The one seam to the event core (``cms.events.recording.record``). ``page.published`` is
+    recorded by the event core itself from Wagtail's publish signal, inside this same
+    transaction. The
     data names the source and the original; the page content travels in ``page.published``
     (a draft awaiting moderation publishes nothing).
     """

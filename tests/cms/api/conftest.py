@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.images import get_image_model
 
-from cms.api.images import RENDITION_FILTERS
+from cms.representation.media import RENDITION_FILTERS
 
 
 @pytest.fixture(scope="package")

@@ -10,9 +10,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cms.api.models import ApiKey, PageFeedback
 from cms.api.preview import make_token
-from cms.models import ArticleIndexPage, ArticlePage
+from cms.models import ApiKey, ArticleIndexPage, ArticlePage, PageFeedback
 
 from .helpers import add_article
 

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
+from django.utils.http import http_date
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from cms.api.caching import page_rows, representation_key
-from cms.api.models import ApiCacheStamp
 from cms.models import (
+    ApiCacheStamp,
     ArticleIndexPage,
     ArticlePage,
     HomePage,
     OrganisationUnit,
     ProgramPage,
 )
+from cms.representation.cache import page_rows, representation_key
 from themes.models import Theme
 
 from .helpers import publish
@@ -50,8 +53,12 @@ class TestConditionalGet:
         assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
 
     def test_detail_has_validators(self, site, api):
-        response = api(f"/api/v2/pages/{article().pk}/")
-        assert response["ETag"] and response["Last-Modified"]
+        page = article()
+        response = api(f"/api/v2/pages/{page.pk}/")
+        assert re.fullmatch(r'"[0-9a-f]{40}"', response["ETag"])
+        stamp_changed_at = ApiCacheStamp.objects.get(page__depth=1).changed_at
+        assert response["Last-Modified"] == http_date(stamp_changed_at.timestamp())
+        assert api(f"/api/v2/pages/{page.pk}/", If_None_Match=response["ETag"]).status_code == 304
 
     def test_cache_control_comes_from_settings(self, site, api, settings):
         settings.KANAL_API_MAX_AGE = 5

@@ -10,7 +10,6 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from cms.api.representation import TYPE_FIELDS
 from cms.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -24,6 +23,7 @@ from cms.models import (
     VideoIndexPage,
     VideoPage,
 )
+from cms.representation.pages import represented_models
 from themes.models import Theme
 
 from .helpers import publish
@@ -119,7 +119,7 @@ def _add(parent, page):
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", list(TYPE_FIELDS), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", represented_models(), ids=lambda m: m.__name__)
 @pytest.mark.parametrize("limit", [1, 20, 100])
 def test_list_queries_are_bounded_on_a_cold_cache(
     site, many_pages, client, django_assert_max_num_queries, model, limit
@@ -133,7 +133,7 @@ def test_list_queries_are_bounded_on_a_cold_cache(
     assert len(response.json()["items"]) == expected
 
 
-@pytest.mark.parametrize("model", list(TYPE_FIELDS), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", represented_models(), ids=lambda m: m.__name__)
 @pytest.mark.parametrize("limit", [1, 20, 100])
 def test_list_queries_with_cached_representations(
     site, many_pages, client, django_assert_max_num_queries, model, limit

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.signals import page_published
 
-from cms.events import Event, EventType, record
+from cms.events import Event, EventType
 from cms.events.handlers import on_page_published
 from cms.events.reconcile import reconcile
+from cms.events.recording import record
 from cms.models import ArticlePage
 
 pytestmark = pytest.mark.django_db

@@ -129,7 +129,7 @@ WebhookEndpoint.objects.create(name="Mottagare", url={url!r}, secret={secret!r})
 
 EMIT = """
 from django.db import transaction
-from cms.events import record
+from cms.events.recording import record
 from cms.events.recording import latest_event
 from cms.models import ArticlePage
 

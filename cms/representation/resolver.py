@@ -18,52 +18,36 @@ from django.db.models import Prefetch, Q
 from wagtail import blocks
 from wagtail.models import Page
 
-from ..models import (
-    ArticlePage,
-    ArticlePageTag,
-    HomePage,
-    Person,
-    ProgramPage,
-    ProgramPageTag,
-    VideoPage,
-    VideoPageTag,
-)
+from ..models import KanalPage, Person
 from . import richtext, streams
-from .images import (
+from .fields import PERSON_KEY, ExternalField
+from .media import (
     document_representation,
     image_representation,
     load_documents,
     load_images,
     restricted_collection_ids,
 )
-from .urls_base import api_detail_url, page_html_url
+from .urls import api_detail_url, page_html_url
 
-PERSON_LABEL = Person._meta.label
 
-# How each page type is loaded in bulk: joins and prefetches that make a list of N pages cost
-# the same number of queries as a list of one.
-LOAD_PLAN: dict[type[Page], tuple[list[str], list[Any]]] = {
-    ArticlePage: (
-        ["locale"],
-        ["themes", Prefetch("tagged_items", ArticlePageTag.objects.select_related("tag"))],
-    ),
-    VideoPage: (
-        ["locale"],
-        ["themes", Prefetch("tagged_items", VideoPageTag.objects.select_related("tag"))],
-    ),
-    ProgramPage: (
-        ["locale"],
-        [
-            "themes",
-            Prefetch("tagged_items", ProgramPageTag.objects.select_related("tag")),
-            "meetings",
-            "materials",
-            "contacts",
-            "related_pages",
-        ],
-    ),
-    HomePage: (["locale", "organisation_unit"], []),
-}
+def declared_fields(model: type[Page]) -> list[ExternalField]:
+    """The page type's own ``external_fields`` (none for Wagtail's root ``Page``)."""
+    return list(getattr(model, "external_fields", []))
+
+
+def load_plan(model: type[Page]) -> tuple[list[str], list[Any]]:
+    """Joins and prefetches that make a list of N pages of ``model`` cost the queries of one:
+    the locale, themes and tags every content page shows, then what its fields declare."""
+    related = ["locale"]
+    prefetch: list[Any] = []
+    if issubclass(model, KanalPage):
+        tag_model = model._meta.get_field("tagged_items").related_model
+        prefetch = ["themes", Prefetch("tagged_items", tag_model.objects.select_related("tag"))]
+    for field in declared_fields(model):
+        related += field.select_related
+        prefetch += field.prefetch_related
+    return related, prefetch
 
 
 def type_label(model: type) -> str:
@@ -78,7 +62,7 @@ def load_pages(rows: Iterable[tuple[int, int]]) -> dict[int, Page]:
     pages: dict[int, Page] = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-        related, prefetch = LOAD_PLAN.get(model, (["locale"], []))
+        related, prefetch = load_plan(model)
         queryset = model._default_manager.filter(pk__in=ids).select_related(*related)
         if prefetch:
             queryset = queryset.prefetch_related(*prefetch)
@@ -100,7 +84,7 @@ class Resolver:
 
     def __init__(self, pages: list[Page], *, extra_people: Iterable[int] = ()):
         refs = streams.new_refs()
-        refs[PERSON_LABEL] |= set(extra_people)
+        refs[PERSON_KEY] |= set(extra_people)
         parent_paths: set[str] = set()
         translation_keys: set = set()
         for page in pages:
@@ -113,11 +97,11 @@ class Resolver:
         self.people = (
             {
                 person.pk: person
-                for person in Person.objects.filter(pk__in=refs[PERSON_LABEL]).select_related(
+                for person in Person.objects.filter(pk__in=refs[PERSON_KEY]).select_related(
                     "organisation_unit"
                 )
             }
-            if refs[PERSON_LABEL]
+            if refs[PERSON_KEY]
             else {}
         )
         refs["image"] |= {person.photo_id for person in self.people.values() if person.photo_id}
@@ -163,7 +147,7 @@ class Resolver:
             "image": self.images,
             "document": self.documents,
             "page": self.links,
-            PERSON_LABEL: self.people,
+            PERSON_KEY: self.people,
         }
         self.expand_rich_text = richtext.make_expander(
             self.links.get,
@@ -227,19 +211,5 @@ class Resolver:
 
 
 def _collect_page(page: Page, refs: streams.Refs) -> None:
-    if isinstance(page, ArticlePage):
-        streams.collect(page.body.stream_block, list(page.body.raw_data), refs)
-        if page.author_id:
-            refs[PERSON_LABEL].add(page.author_id)
-    elif isinstance(page, VideoPage):
-        refs["image"].add(page.poster_image_id)
-        refs["page"].add(page.related_program_id)
-    elif isinstance(page, ProgramPage):
-        for kind, ids in richtext.references(page.goals).items():
-            refs[kind] |= ids
-        refs["document"] |= {material.document_id for material in page.materials.all()}
-        refs[PERSON_LABEL] |= {contact.person_id for contact in page.contacts.all()}
-        refs["page"] |= {related.page_id for related in page.related_pages.all()}
-    elif isinstance(page, HomePage):
-        for kind, ids in richtext.references(page.body).items():
-            refs[kind] |= ids
+    for field in declared_fields(type(page)):
+        field.collect(page, refs)

@@ -1,6 +1,7 @@
-"""Database state of the headless API: cache stamps, API keys and reader feedback.
+"""The headless API's own records: API keys (hashed, with scopes) and reader feedback.
 
-Imported by ``cms.models`` so the models belong to the ``cms`` app.
+They live with the content model rather than in ``cms.api`` so that importing the models never
+imports the API (``cms.events`` and ``cms.representation`` must not depend on it).
 """
 
 from __future__ import annotations
@@ -20,27 +21,6 @@ SCOPES = [
     (SCOPE_WRITE_FEEDBACK, _("Skicka återkoppling (write:feedback)")),
 ]
 KEY_PREFIX = "kanal_"
-
-
-class ApiCacheStamp(models.Model):
-    """A per-page counter that is part of every cache key and ETag of the page.
-
-    Bumped when something the page's representation *uses* changes (an image, a document, a
-    snippet, a theme, a linked page). It lives in the database, not in the cache, so that every
-    web process sees the bump even with a per-process local-memory cache.
-    """
-
-    page = models.OneToOneField(
-        "wagtailcore.Page",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="api_cache_stamp",
-    )
-    stamp = models.PositiveBigIntegerField(default=0)
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("API-cachestämpel")
 
 
 class ApiKeyQuerySet(models.QuerySet):

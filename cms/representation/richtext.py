@@ -15,7 +15,7 @@ from typing import Any
 
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, extract_attrs
 
-from .images import RENDITION_FILTERS
+from .media import RENDITION_FILTERS
 
 _LINK = re.compile(r"<a(\b[^>]*)>")
 _EMBED = re.compile(r"<embed(\b[^>]*)/>")

@@ -15,7 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from .urls_base import absolute, api_detail_url
+from .urls import absolute, api_detail_url
 
 RENDITION_WIDTHS = (480, 960, 1600)
 RENDITION_FILTERS = tuple(f"width-{width}" for width in RENDITION_WIDTHS)
