@@ -35,8 +35,8 @@ from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
 from .pull import tasks as pull_tasks
-from .tasks import enqueue_deliveries
 from .webhooks.models import Delivery, WebhookEndpoint
+from .webhooks.tasks import enqueue_deliveries
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cms.events import Event
 
-from ..dispatch import endpoint_matches, page_theme_ids
 from .delivery import attempt
+from .matching import endpoint_matches, page_theme_ids
 from .models import Delivery, DeliveryStatus, WebhookEndpoint
 
 TEST_EVENT_TYPE = "webhook.test"
@@ -38,7 +38,7 @@ def send_test_event(endpoint: WebhookEndpoint) -> Delivery:
 
 def retry_delivery(delivery: Delivery) -> None:
     """Make a failed or waiting delivery due now (a fresh set of attempts); the caller
-    enqueues it (``syndication.tasks.enqueue_deliveries``) after commit."""
+    enqueues it (``webhooks.tasks.enqueue_deliveries``) after commit."""
     now = timezone.now()
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).exclude(

@@ -17,10 +17,10 @@ from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from ..tasks import enqueue_deliveries
 from . import operations
 from .forms import ReplayForm
 from .models import Delivery, WebhookEndpoint
+from .tasks import enqueue_deliveries
 
 RECENT_DELIVERIES = 50
 
