@@ -243,6 +243,10 @@ KANAL_API_FEEDBACK_RATE_PER_MINUTE = int(os.environ.get("KANAL_API_FEEDBACK_RATE
 KANAL_FEEDBACK_COMMENT_MAX = 1000
 KANAL_PREVIEW_TOKEN_MAX_AGE = 15 * 60
 
+# --- The demo superuser `make run` creates if missing (manage.py ensure_admin) -------------
+KANAL_ADMIN_USER = os.environ.get("KANAL_ADMIN_USER", "admin")
+KANAL_ADMIN_PASSWORD = os.environ.get("KANAL_ADMIN_PASSWORD", "changeme")
+
 # --- Editorial review (cms.review) -----------------------------------------------------------
 # A live page whose "last reviewed" date is older than this shows on the dashboard.
 KANAL_REVIEW_INTERVAL_DAYS = 365
