@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.db import DEFAULT_DB_ALIAS
-from django.urls import URLResolver, include, path
+from django.urls import URLResolver, include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import router as api_router
 from syndication import urls as syndication_urls
+from syndication.feeds import urls as feeds_urls
 
 
 def non_atomic(patterns: list) -> list:
@@ -31,6 +32,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("syndication/", include(syndication_urls)),
+    path("feeds/", include(feeds_urls)),
+    # Feeds of another locale: /en/feeds/… (the default language's are at /feeds/…).
+    re_path(r"^(?P<language>[a-z]{2})/feeds/", include(feeds_urls)),
     path("api/v2/", include(non_atomic(api_router.urlpatterns))),
 ]
 

@@ -7,7 +7,9 @@
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
    records any event missing for a live revision;
 4. enqueues due polls of syndication sources and, every ten minutes by its own clock, the
-   renewal of expiring WebSub leases (``syndication.pull.tasks``).
+   renewal of expiring WebSub leases (``syndication.pull.tasks``);
+5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
+   pings whose worker died; ``syndication.feeds.websub``).
 
 The relay is a top layer like the task modules: the domain returns what is due, the relay
 enqueues it.
@@ -34,7 +36,9 @@ from cms.events import Event
 from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
+from .feeds.models import WebSubPing
 from .pull import tasks as pull_tasks
+from .tasks import websub_send_due
 from .webhooks.models import Delivery, WebhookEndpoint
 from .webhooks.tasks import enqueue_deliveries
 
@@ -44,6 +48,7 @@ BATCH = 500
 # A committed event is normally dispatched within milliseconds by its own task; the relay
 # only steps in after this grace, so it does not race the normal path.
 DISPATCH_GRACE = timedelta(seconds=5)
+WEBSUB_WAKE_EVERY = 30.0
 
 
 def requeue_after() -> timedelta:
@@ -60,6 +65,7 @@ class PassReport:
     reconciled: int = 0
     polls: int = 0
     leases_renewed: int = 0
+    websub: int = 0
 
 
 def dispatch_stragglers(now) -> int:
@@ -121,6 +127,7 @@ class Relay:
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
         self._last_lease_renewal = float("-inf")
+        self._last_websub_wake = float("-inf")
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -134,6 +141,17 @@ class Relay:
         if clock - self._last_lease_renewal >= self.renew_leases_every:
             self._last_lease_renewal = clock
             report.leases_renewed = pull_tasks.renew_websub_leases(now)
+        # At most one wake-up per lease: the task claims every due row it finds.
+        if (
+            clock - self._last_websub_wake >= WEBSUB_WAKE_EVERY
+            and WebSubPing.objects.due(now).exists()
+        ):
+            self._last_websub_wake = clock
+            try:
+                websub_send_due.enqueue()
+                report.websub = 1
+            except Exception:
+                logger.exception("relay: could not enqueue the WebSub pings; next pass retries")
         if clock - self._last_publish_scheduled >= self.publish_scheduled_every:
             self._last_publish_scheduled = clock
             call_command("publish_scheduled", stdout=io.StringIO())

@@ -2,9 +2,10 @@
 truth, so a lost, duplicated or killed task loses nothing (the relay redoes what is due).
 
 This is the top layer (ARCHITECTURE.md, "Layout"): tasks call the domain
-(``syndication.dispatch``), which returns what should be scheduled; no domain module imports
-a tasks module (an import-linter contract in ``pyproject.toml`` says so). Each flow keeps its
-own tasks beside it: ``webhooks.tasks`` (deliveries), ``pull.tasks`` (polls, WebSub).
+(``syndication.dispatch``, the WebSub publisher in ``syndication.feeds.websub``), which
+returns what should be scheduled; no domain module imports a tasks module (an import-linter
+contract in ``pyproject.toml`` says so). The deliveries and the pull side keep their tasks
+beside them: ``webhooks.tasks``, ``pull.tasks``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 from django_tasks import task
 
 from .dispatch import dispatch_event
+from .feeds.websub import request_pings_for_event, send_due
 from .webhooks.tasks import enqueue_deliveries, fresh_connection
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,29 @@ def dispatch(event_id: str) -> int:
     new_ids = dispatch_event(event_id)
     transaction.on_commit(partial(enqueue_deliveries, new_ids))
     return len(new_ids)
+
+
+@task()
+def websub_ping(event_id: str) -> int:
+    """Record the hub pings an event owes (WebSub publisher) and send the due ones."""
+    fresh_connection()
+    request_pings_for_event(event_id)
+    return send_due()
+
+
+@task()
+def websub_send_due() -> int:
+    """Send the hub pings that are due (the relay wakes this; the rows are the truth)."""
+    fresh_connection()
+    return send_due()
+
+
+def enqueue_websub_ping(event_id: str) -> None:
+    try:
+        websub_ping.enqueue(event_id)
+    except Exception:
+        # The event row stays; a later publish or the relay's pass sends what is due.
+        logger.exception("Could not enqueue the WebSub ping for %s", event_id)
 
 
 def enqueue_dispatch(event_id: str) -> None:

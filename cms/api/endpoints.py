@@ -45,6 +45,7 @@ from ..representation.media import (
 )
 from ..representation.pages import META_FIELDS, fields_of, represented_models
 from ..representation.resolver import Resolver
+from ..representation.urls import feed_links
 from . import fields as field_selection
 from . import filters
 from .caching import conditional_response
@@ -390,6 +391,7 @@ class ThemesEndpoint(SimpleEndpoint):
                 "colour": theme.colour,
                 "icon": theme.icon,
                 "aliases": sorted(alias.label for alias in theme.aliases.all()),
+                "feeds": feed_links("theme", theme.slug),
             }
             for theme in objects
         ]

@@ -24,7 +24,12 @@ API_COMPONENTS: dict[str, Schema] = {
             "colour": STRING,
             "icon": STRING,
             "aliases": {"type": "array", "items": STRING},
+            "feeds": ref("FeedLinks"),
         }
+    ),
+    "FeedLinks": obj(
+        {"rss": URL, "atom": URL, "json": URL},
+        "The theme's outgoing feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1.",
     ),
     "ListMeta": obj(
         {

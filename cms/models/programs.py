@@ -20,8 +20,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES
-from ..representation import fields
-from ..representation.schema import DATE, DATETIME, STRING, array, nullable, obj, ref
+from ..representation import fields, urls
+from ..representation.schema import BOOLEAN, DATE, DATETIME, STRING, URL, array, nullable, obj, ref
 from .base import KanalPage
 from .fields import MultipleChoiceField
 from .home import IndexPage
@@ -47,14 +47,27 @@ FORMATS = [
 ]
 
 
-MEETING_SCHEMA = obj({"starts_at": DATETIME, "place": STRING, "topic": STRING})
+MEETING_SCHEMA = obj(
+    {"starts_at": DATETIME, "place": STRING, "topic": STRING, "cancelled": BOOLEAN}
+)
 
 
 def _meetings(page: ProgramPage, resolver) -> list[dict]:
     meetings = sorted(page.meetings.all(), key=lambda m: (m.sort_order or 0, m.pk or 0))
     return [
-        {"starts_at": fields.iso(m.starts_at), "place": m.place, "topic": m.topic} for m in meetings
+        {
+            "starts_at": fields.iso(m.starts_at),
+            "place": m.place,
+            "topic": m.topic,
+            "cancelled": m.cancelled,
+        }
+        for m in meetings
     ]
+
+
+def _calendar_url(page: ProgramPage, resolver) -> str:
+    """The program's meetings as iCalendar, served by syndication's feeds."""
+    return urls.base_url() + urls.meetings_calendar_path(page.slug, page.locale.language_code)
 
 
 def _materials(page: ProgramPage, resolver) -> list[dict]:
@@ -148,6 +161,7 @@ class ProgramPage(KanalPage):
             prefetch_related=("meetings",),
             extra_components=(("Meeting", MEETING_SCHEMA),),
         ),
+        fields.Computed("calendar_url", URL, get=_calendar_url),
         fields.Computed(
             "materials",
             array(ref("Document")),
@@ -186,8 +200,22 @@ class ProgramMeeting(Orderable):
     starts_at = models.DateTimeField(_("datum och tid"))
     place = models.CharField(_("plats"), max_length=255)
     topic = models.CharField(_("tema för träffen"), max_length=255)
+    # A cancelled meeting stays in the calendars as STATUS:CANCELLED (RFC 5545 §3.8.1.11), so
+    # a subscriber's calendar drops it instead of keeping a meeting that silently vanished.
+    cancelled = models.BooleanField(
+        _("inställd"),
+        default=False,
+        help_text=_(
+            "Markera i stället för att ta bort träffen, så att kalendrarna visar den som inställd."
+        ),
+    )
 
-    panels = [FieldPanel("starts_at"), FieldPanel("place"), FieldPanel("topic")]
+    panels = [
+        FieldPanel("starts_at"),
+        FieldPanel("place"),
+        FieldPanel("topic"),
+        FieldPanel("cancelled"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("träff")

@@ -5,8 +5,9 @@ and ``cms.representation.schema``; from those declarations this package derives 
 representation (``pages``), the OpenAPI page components (``components``), the event payloads
 (``cms.events`` calls ``pages.revision_representation``), the feed items and the push bodies.
 
-Import rule: ``cms.models`` and ``cms.blocks`` import only ``fields`` and ``schema`` from here
-(neither imports a model); every other module of this package may import ``cms.models``.
+Import rule: ``cms.models`` and ``cms.blocks`` import only ``fields``, ``schema`` and ``urls``
+from here (none of them imports a model); every other module of this package may import
+``cms.models``.
 Callers import the builders from their modules — ``cms.representation.pages`` (build,
 represent a page or a revision), ``.cache`` (the representation cache and its stamps),
 ``.resolver`` (bulk loading) — never through this ``__init__``, which re-exports nothing so

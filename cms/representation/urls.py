@@ -7,6 +7,7 @@ comes from ``KANAL_BASE_URL`` (this CMS) or ``KANAL_FRONTEND_URL`` (the consumin
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.encoding import iri_to_uri
 
 API_PREFIX = "/api/v2/"
 
@@ -46,3 +47,35 @@ def page_front_path(url_path: str, language_code: str) -> str:
 
 def page_html_url(url_path: str, language_code: str) -> str:
     return frontend_url() + page_front_path(url_path, language_code)
+
+
+FEED_FORMATS = ("rss", "atom", "json")
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def feed_path(kind: str, key: str, fmt: str, language: str) -> str:
+    """The stable path of an outgoing feed (served by ``syndication.feeds``; README "Feeds").
+
+    ``kind`` is ``all``, ``type`` (``key`` = articles, videos, programs), ``theme`` or ``tag``
+    (``key`` = slug). The default language's feeds live at ``/feeds/…``, others' at
+    ``/<lang>/feeds/…``. Declared here, once, because the API links the feeds too.
+    """
+    prefix = "" if language == default_language() else f"/{language}"
+    middle = {"all": "", "type": f"{key}/", "theme": f"themes/{key}/", "tag": f"tags/{key}/"}[kind]
+    # Tag slugs may be Unicode ("träff"): the URL is their RFC 3987 -> RFC 3986 mapping.
+    return iri_to_uri(f"{prefix}/feeds/{middle}{fmt}/")
+
+
+def feed_links(kind: str, key: str, language: str | None = None) -> dict[str, str]:
+    """``{"rss": url, "atom": url, "json": url}`` of one feed scope, absolute on this CMS."""
+    language = language or default_language()
+    return {fmt: base_url() + feed_path(kind, key, fmt, language) for fmt in FEED_FORMATS}
+
+
+def meetings_calendar_path(program_slug: str, language: str) -> str:
+    """The stable path of a program's meetings as iCalendar (``syndication.feeds.calendar``)."""
+    prefix = "" if language == default_language() else f"/{language}"
+    return iri_to_uri(f"{prefix}/feeds/programs/{program_slug}/meetings.ics")

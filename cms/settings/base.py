@@ -212,6 +212,11 @@ TAGGIT_CASE_INSENSITIVE = True
 # --- Kanal ----------------------------------------------------------------------------------
 # Hosts or networks (comma-separated) that the private-address guard lets through.
 KANAL_ALLOW_PRIVATE_HOSTS = env_list("KANAL_ALLOW_PRIVATE_HOSTS")
+# WebSub hubs (comma-separated URLs) that Kanal's RSS/Atom/JSON feeds declare and that are
+# pinged (hub.mode=publish) when a feed changes; empty: no hub links, no pings.
+KANAL_WEBSUB_HUBS = env_list("KANAL_WEBSUB_HUBS")
+# At most one ping per (hub, feed) per this many seconds: a burst of publishes costs one ping.
+KANAL_WEBSUB_PING_INTERVAL = int(os.environ.get("KANAL_WEBSUB_PING_INTERVAL", "60"))
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -3,8 +3,9 @@
 Unique strings are planted in drafts, unpublished changes, private pages (and their children),
 private collections' images and documents, links from public pages to all of those, and
 feedback comments. Then every endpoint is crawled anonymously — lists (all pages of them),
-details of every id up to past the highest, finds, searches, preview, schema, docs — and the
-canary must appear zero times in any body or header.
+details of every id up to past the highest, finds, searches, preview, schema, docs, and every
+outgoing feed, calendar and the OPML list — and the canary must appear zero times in any body
+or header.
 """
 
 from __future__ import annotations
@@ -141,7 +142,40 @@ def crawl(client) -> list[tuple[str, int, str]]:
         get(f"/api/v2/pages/?search={query}&fields=*")
     get("/api/v2/schema/?format=json")
     get("/api/v2/docs/")
+    for url in feed_urls():
+        get(url)
     return seen
+
+
+def feed_urls() -> list[str]:
+    """Every outgoing feed (syndication/feeds): each format of everything, each page type,
+    each theme and tag, in each locale; every program's calendar (by any slug, even of a
+    draft); the OPML list."""
+    from taggit.models import Tag
+
+    from themes.models import Theme
+
+    scopes = ["", "articles/", "videos/", "programs/"]
+    scopes += [f"themes/{slug}/" for slug in Theme.objects.values_list("slug", flat=True)]
+    scopes += [f"tags/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)]
+    urls = ["/feeds/opml/", "/feeds/programs/meetings.ics", "/en/feeds/programs/meetings.ics"]
+    for prefix in ("", "/en"):
+        urls += [
+            f"{prefix}/feeds/{scope}{fmt}/" for scope in scopes for fmt in ("rss", "atom", "json")
+        ]
+        urls.append(f"{prefix}/feeds/rss/?limit=200")
+    urls += [
+        f"/feeds/programs/{slug}/meetings.ics"
+        for slug in Page.objects.values_list("slug", flat=True)
+    ]
+    return urls
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    """A throttled answer (429) hides the body the crawler must see: the scan reads
+    everything, however many page ids earlier tests used up (PostgreSQL sequences)."""
+    settings.KANAL_API_ANON_RATE_PER_MINUTE = 0
 
 
 def test_canary_scan_finds_nothing(planted, client):
@@ -149,6 +183,7 @@ def test_canary_scan_finds_nothing(planted, client):
     assert all(CANARY in (p.get_latest_revision_as_object().title) for p in planted)
     seen = crawl(client)
     assert len(seen) > 200
+    assert not [url for url, status, _text in seen if status == 429]
     leaks = [(url, status) for url, status, text in seen if CANARY in text]
     assert leaks == []
 
@@ -159,3 +194,4 @@ def test_the_scan_would_see_a_leak(planted, client):
     publish(draft)
     leaks = [url for url, _status, text in crawl(client) if CANARY in text]
     assert f"/api/v2/pages/{draft.pk}/" in leaks
+    assert {"/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/feeds/articles/rss/"} <= set(leaks)
