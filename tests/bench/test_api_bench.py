@@ -7,11 +7,17 @@ the caches, and loads each URL with ``wrk`` (installed from Debian if missing; o
 Python keep-alive load generator) for ``BENCH_SECONDS`` seconds:
 
 * ours: the 20-item ``fields=*`` article list, a detail, and 304 revalidation of the list;
-* stock: Wagtail's ``PagesAPIViewSet`` mounted at ``/bench/stock/`` on the same data;
+* stock: Wagtail's API v2 ``PagesAPIViewSet`` mounted at ``/bench/stock/`` on the same data
+  (under ``ATOMIC_REQUESTS``, as a project mounts it) and at ``/bench/stock-na/`` (outside it,
+  as Kanal mounts its own API);
+* v3: Wagtail 8's own API v3 (``wagtail.api.v3``, Django Ninja) at ``/bench/v3/``. Its list
+  has no ``fields`` parameter: it always answers id, title and meta only, so the v3 list is
+  lighter than ours; its detail carries every declared ``api_fields`` entry, like ours;
 * ceiling: a view returning our list's bytes, pre-rendered.
 
-It prints req/s, p50 and p99 for each, and the ratios against the issue's targets. It asserts
-nothing about speed (figures depend on the machine); it fails only if a server errs.
+It prints req/s, p50, p99 and body size for each, and the ratios against the issue's targets.
+It asserts nothing about speed (figures depend on the machine); it fails only if a server errs
+or a baseline does not carry the article's fields.
 """
 
 from __future__ import annotations
@@ -203,60 +209,91 @@ def measure(env: dict[str, str], label: str, workdir: Path) -> list[Result]:
     try:
         ours_list = "/api/v2/pages/?type=cms.ArticlePage&fields=*&limit=20"
         stock_list = "/bench/stock/pages/?type=cms.ArticlePage&fields=*&limit=20"
+        stock_na_list = "/bench/stock-na/pages/?type=cms.ArticlePage&fields=*&limit=20"
+        v3_list = "/bench/v3/pages/?type=cms.ArticlePage&limit=20"
         status, headers, body = server.get(ours_list)
         assert status == 200, body[:300]
         detail_id = re.search(rb'"id":(\d+)', body).group(1).decode()
         ours_detail = f"/api/v2/pages/{detail_id}/"
         stock_detail = f"/bench/stock/pages/{detail_id}/"
+        stock_na_detail = f"/bench/stock-na/pages/{detail_id}/"
+        v3_detail = f"/bench/v3/pages/{detail_id}/"
         Path(env["BENCH_CEILING_FILE"]).write_bytes(body)
         etag = headers["ETag"]
-        for path in (ours_list, ours_detail, stock_list, stock_detail, "/bench/ceiling/"):
-            for _ in range(4):  # each worker builds its own local-memory cache
-                status, _h, content = server.get(path)
-                assert status == 200, (path, content[:300])
         scenarios = [
             ("ours list", ours_list, {}),
             ("ours detail", ours_detail, {}),
             ("ours 304 (list)", ours_list, {"If-None-Match": etag}),
             ("stock list", stock_list, {}),
             ("stock detail", stock_detail, {}),
+            ("stock-na list", stock_na_list, {}),
+            ("stock-na detail", stock_na_detail, {}),
+            ("v3 list (no fields)", v3_list, {}),
+            ("v3 detail", v3_detail, {}),
             ("ceiling (same bytes)", "/bench/ceiling/", {}),
         ]
+        sizes: dict[str, int] = {}
+        for name, path, extra in scenarios:
+            for _ in range(4):  # each worker builds its own local-memory cache
+                status, _h, content = server.get(path, extra)
+                assert status == (304 if extra else 200), (path, status, content[:300])
+            sizes[name] = len(content)
+        # A baseline without the article's content would flatter ours: the stock api_fields
+        # must have reached v2 and v3 (v3 builds its schemas once, at start-up).
+        for path in (stock_list, stock_detail, stock_na_list, v3_detail):
+            status, _h, content = server.get(path)
+            assert b'"body"' in content and b'"intro"' in content, (path, content[:300])
         results = []
         for name, path, extra in scenarios:
             if wrk:
                 results.append(run_wrk(wrk, name, server.base + path, extra))
             else:
                 results.append(run_python(name, server.base + path, extra))
-        report(label, results, len(body), "wrk" if wrk else "python")
+        report(label, results, sizes, "wrk" if wrk else "python")
         return results
     finally:
         server.stop()
 
 
-def report(label: str, results: list[Result], size: int, tool: str) -> None:
+def report(label: str, results: list[Result], sizes: dict[str, int], tool: str) -> None:
     by = {r.name: r for r in results}
-    print(
-        f"\n== {label}  (list body {size} bytes, gunicorn 2 workers, {tool}, "
-        f"{CONNECTIONS} connections, {SECONDS}s each)"
-    )
-    print(f"{'scenario':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    print(f"\n== {label}  (gunicorn 2 workers, {tool}, {CONNECTIONS} connections, {SECONDS}s each)")
+    print(f"{'scenario':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'bytes':>10}")
     for r in results:
-        print(f"{r.name:<24}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.errors:>8}")
+        print(
+            f"{r.name:<24}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.errors:>8}"
+            f"{sizes[r.name]:>10}"
+        )
 
     def ratio(a: str, b: str) -> float:
         return by[a].rps / by[b].rps if by[b].rps else float("inf")
 
+    # What a v3 client pays for the same 20 articles with their fields: the list, then one
+    # detail per item (the v3 list cannot carry fields). Derived, not measured.
+    v3_list, v3_detail = by["v3 list (no fields)"].rps, by["v3 detail"].rps
+    v3_full_list = 1 / (1 / v3_list + 20 / v3_detail) if v3_list and v3_detail else 0.0
     checks = [
         ("list ours/stock", ratio("ours list", "stock list"), ">= 5"),
         ("detail ours/stock", ratio("ours detail", "stock detail"), ">= 3"),
         ("304 / stock list", ratio("ours 304 (list)", "stock list"), ">= 10"),
         ("list ceiling/ours", ratio("ceiling (same bytes)", "ours list"), "<= 2"),
+        ("list ours/stock-na", ratio("ours list", "stock-na list"), ""),
+        ("detail ours/stock-na", ratio("ours detail", "stock-na detail"), ""),
+        ("list ours/v3 (no fields)", ratio("ours list", "v3 list (no fields)"), ""),
+        ("detail ours/v3", ratio("ours detail", "v3 detail"), ""),
+        (
+            "list ours/v3 list+20 det.",
+            by["ours list"].rps / v3_full_list if v3_full_list else float("inf"),
+            "",
+        ),
     ]
     for name, value, target in checks:
+        if not target:
+            print(f"{name:<26}{value:>8.2f}   (no target)")
+            continue
         op, limit = target.split()
         met = value >= float(limit) if op == ">=" else value <= float(limit)
-        print(f"{name:<24}{value:>10.2f}   target {target:<6} {'met' if met else 'MISSED'}")
+        print(f"{name:<26}{value:>8.2f}   target {target:<6} {'met' if met else 'MISSED'}")
 
 
 def database_envs(workdir: Path) -> list[tuple[str, dict[str, str]]]:
