@@ -2,7 +2,7 @@
 
 The same machinery as webhook deliveries (``syndication.webhooks.delivery``): the lease
 length, the retry schedule with jitter, ``Retry-After`` and the give-up rule come from the
-same helpers (``lease_duration``, ``policy.retry_delay``, ``policy.parse_retry_after``), and
+same helpers (``lease_duration``, ``policy.retry_delay``, ``http.parse_retry_after``), and
 the relay re-enqueues due push deliveries exactly as it does webhook deliveries. A worker
 killed mid-attempt leaves a lease that expires; the retry then looks the post up by the
 intent recorded before the create, so no second post appears.
@@ -23,6 +23,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .. import http
 from ..webhooks import policy
 from ..webhooks.delivery import lease_duration, lock_if_due
 from .clients.base import FailureKind, PushError
@@ -111,7 +112,7 @@ def record_outcome(claim_: PushClaim, error: PushError | None, skipped: bool = F
     else:
         delay = None
         if error.kind is FailureKind.THROTTLED:
-            delay = policy.parse_retry_after(error.retry_after, now)
+            delay = http.parse_retry_after(error.retry_after, now)
         if delay is None:
             delay = policy.retry_delay(claim_.attempts)
         if delay is None:

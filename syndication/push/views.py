@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from ..tasks import enqueue_push_deliveries
 from .dispatch import push_again
 from .models import PushOptOut, PushTarget, SyndicationRecord
+from .tasks import enqueue_push_deliveries
 
 
 def _editable_page(request, page_id: int) -> Page:
