@@ -113,6 +113,13 @@ def count_due(today: date | None = None, owner=None) -> int:
     return total
 
 
+def writes_pages(user) -> bool:
+    """Whether the user edits pages at all (a syndication manager does not)."""
+    return user.is_superuser or PagePermissionPolicy().user_has_any_permission(
+        user, ["add", "change", "publish"]
+    )
+
+
 def sees_everyones_pages(user) -> bool:
     """Moderators and administrators (who may publish) see every due page; editors their own."""
     return user.is_superuser or PagePermissionPolicy().user_has_permission(user, "publish")

@@ -62,22 +62,29 @@ class ReviewPanel(Component):
     order = 150
     template_name = "cms/admin/review_panel.html"
 
-    def __init__(self, user):
+    def __init__(self, user, lines):
         self.user = user
+        self.lines = lines
 
     def get_context_data(self, parent_context=None):
+        if not review.writes_pages(self.user):
+            return {"writes_pages": False, "lines": self.lines}
         owner = None if review.sees_everyones_pages(self.user) else self.user
         return {
+            "writes_pages": True,
             "pages": review.pages_due_for_review(owner=owner),
             "total": review.count_due(owner=owner),
             "own_only": owner is not None,
-            "lines": review.contributed_lines(self.user),
+            "lines": self.lines,
         }
 
 
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
-    panels.append(ReviewPanel(request.user))
+    """For those who write pages, or look after what contributes lines (sources)."""
+    lines = review.contributed_lines(request.user)
+    if lines or review.writes_pages(request.user):
+        panels.append(ReviewPanel(request.user, lines))
 
 
 @hooks.register("register_rich_text_features", order=100)

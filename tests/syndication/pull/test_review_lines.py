@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page
 
 from cms.models import ArticleIndexPage, ArticlePage, HomePage
@@ -67,3 +67,21 @@ def test_the_dashboard_panel_shows_the_lines(sources, client):
     assert "Importerat innehåll granskas via sin källa" in panel
     assert "Skolbloggen" in panel and "Förskolebloggen" in panel
     assert "Inlägg 0" not in panel
+
+
+def test_a_syndication_manager_sees_sources_not_pages(sources, client):
+    client.force_login(member("Syndikeringsansvarig"))
+    html = client.get("/admin/").content.decode()
+    panel = html[html.index('id="kanal-review-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Skolbloggen" in panel
+    assert "granskat inom det senaste året" not in panel  # no page list of their own
+
+
+def test_no_panel_for_someone_without_pages_or_sources(sources, client):
+    account = get_user_model().objects.create_user("viewer", "viewer@skola.example", "pw")
+    account.user_permissions.add(
+        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+    )
+    client.force_login(account)
+    assert 'id="kanal-review-heading"' not in client.get("/admin/").content.decode()
