@@ -6,15 +6,21 @@ from django.contrib.admin.utils import quote
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import AdminOnlyMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .api.admin_views import api_key_viewset, feedback_report, headless_preview
+from . import review
+from .api.admin_views import (
+    api_key_viewset,
+    feedback_delete,
+    feedback_delete_older,
+    feedback_report,
+    headless_preview,
+)
 from .models import OrganisationUnit, Person
-from .review import pages_due_for_review
 from .rich_text import (
     PublicDocumentLinkHandler,
     PublicImageEmbedHandler,
@@ -48,19 +54,37 @@ register_snippet(OrganisationUnitViewSet)
 
 
 class ReviewPanel(Component):
-    """Dashboard panel: live pages whose "last reviewed" date has gone stale."""
+    """Dashboard panel: live pages whose "last reviewed" date has gone stale — the user's own
+    (editors) or everyone's (those who may publish) — and, instead of imported posts, one line
+    per source other apps contribute (``cms.review.register_line_provider``)."""
 
     name = "kanal_review"
     order = 150
     template_name = "cms/admin/review_panel.html"
 
+    def __init__(self, user, lines):
+        self.user = user
+        self.lines = lines
+
     def get_context_data(self, parent_context=None):
-        return {"pages": pages_due_for_review()}
+        if not review.writes_pages(self.user):
+            return {"writes_pages": False, "lines": self.lines}
+        owner = None if review.sees_everyones_pages(self.user) else self.user
+        return {
+            "writes_pages": True,
+            "pages": review.pages_due_for_review(owner=owner),
+            "total": review.count_due(owner=owner),
+            "own_only": owner is not None,
+            "lines": self.lines,
+        }
 
 
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
-    panels.append(ReviewPanel())
+    """For those who write pages, or look after what contributes lines (sources)."""
+    lines = review.contributed_lines(request.user)
+    if lines or review.writes_pages(request.user):
+        panels.append(ReviewPanel(request.user, lines))
 
 
 @hooks.register("register_rich_text_features", order=100)
@@ -83,13 +107,26 @@ def register_api_key_viewset():
 def register_api_admin_urls():
     return [
         path("kanal/feedback/", feedback_report, name="kanal_feedback_report"),
+        path("kanal/feedback/<int:pk>/delete/", feedback_delete, name="kanal_feedback_delete"),
+        path(
+            "kanal/feedback/delete-older/",
+            feedback_delete_older,
+            name="kanal_feedback_delete_older",
+        ),
         path("kanal/preview/<int:page_id>/", headless_preview, name="kanal_headless_preview"),
     ]
 
 
+class FeedbackMenuItem(MenuItem):
+    """Shown to those who may read readers' feedback (editors, moderators, administrators)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("cms.view_pagefeedback")
+
+
 @hooks.register("register_reports_menu_item")
 def register_feedback_report_menu_item():
-    return AdminOnlyMenuItem(
+    return FeedbackMenuItem(
         _("Återkoppling från läsare"),
         reverse("kanal_feedback_report"),
         name="kanal-feedback",

@@ -15,3 +15,7 @@ class SyndicationConfig(AppConfig):
 
         echo.register()
         published.register()
+
+        from .pull import review
+
+        review.register()

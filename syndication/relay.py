@@ -11,7 +11,10 @@
 5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
    pings whose worker died; ``syndication.feeds.websub``);
 6. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
-   feedback comments (``cms.events.retention``).
+   feedback comments (``cms.events.retention``);
+7. every hour (``KANAL_REVIEW_REMINDER_CHECK_SECONDS``), the review reminders of the period
+   not yet sent (``cms.review.send_reminders``: at most one e-mail per owner and period,
+   however many relays run or restart).
 
 The relay is a top layer like the task modules: the domain returns what is due, the relay
 enqueues it.
@@ -34,6 +37,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 
+from cms import review
 from cms.events import Event, retention
 from cms.events.reconcile import reconcile
 
@@ -71,6 +75,7 @@ class PassReport:
     leases_renewed: int = 0
     websub: int = 0
     purged: retention.PurgeSummary | None = None
+    reminders: review.ReminderSummary | None = None
 
 
 def dispatch_stragglers(now) -> int:
@@ -145,8 +150,8 @@ def claim_due_push_deliveries(now) -> list[int]:
 
 class Relay:
     """One relay process's passes. Work that runs less often than every pass (scheduled
-    publishing, the reconciler, WebSub lease renewal, the retention purge) keeps its clock
-    here, per relay."""
+    publishing, the reconciler, WebSub lease renewal, the retention purge, the review
+    reminders) keeps its clock here, per relay."""
 
     def __init__(
         self,
@@ -155,6 +160,7 @@ class Relay:
         publish_scheduled_every: float = 60.0,
         renew_leases_every: float = 600.0,
         purge_every: float | None = None,
+        review_reminders_every: float | None = None,
     ):
         self.reconcile_every = reconcile_every
         self.publish_scheduled_every = publish_scheduled_every
@@ -167,6 +173,12 @@ class Relay:
         self._last_lease_renewal = float("-inf")
         self._last_websub_wake = float("-inf")
         self._last_purge = float("-inf")
+        self.review_reminders_every = (
+            settings.KANAL_REVIEW_REMINDER_CHECK_SECONDS
+            if review_reminders_every is None
+            else review_reminders_every
+        )
+        self._last_review_reminders = float("-inf")
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -203,6 +215,11 @@ class Relay:
             self._last_purge = clock
             report.purged = retention.purge()
             logger.info("relay: %s", report.purged)
+        if clock - self._last_review_reminders >= self.review_reminders_every:
+            self._last_review_reminders = clock
+            report.reminders = review.send_reminders(now)
+            if report.reminders.sent or report.reminders.failed:
+                logger.info("relay: %s", report.reminders)
         return report
 
     def run_forever(self, interval: float, should_stop) -> None:

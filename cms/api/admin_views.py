@@ -1,11 +1,13 @@
-"""The API's admin screens: API keys (the secret shown once), the readers' feedback report and
-the headless preview redirect.
+"""The API's admin screens: API keys (the secret shown once), the readers' feedback report (with
+deleting one entry, or every entry older than a date) and the headless preview redirect.
 
 Registered in ``cms/wagtail_hooks.py``, the only module that wires the cms app into the
 admin (Wagtail discovers hooks only in app modules named ``wagtail_hooks``).
 """
 
 from __future__ import annotations
+
+from datetime import datetime, time
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +17,10 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -85,9 +90,16 @@ class ApiKeyViewSet(ModelViewSet):
 api_key_viewset = ApiKeyViewSet()
 
 
+class DeleteOlderForm(forms.Form):
+    before = forms.DateField(
+        label=_("Radera all återkoppling från före"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 def feedback_report(request):
     """Per page: how many readers found it useful, and the latest comments."""
-    if not request.user.has_perm("cms.view_pagefeedback") and not request.user.is_superuser:
+    if not request.user.has_perm("cms.view_pagefeedback"):
         raise PermissionDenied
     pages = (
         Page.objects.filter(api_feedback__isnull=False)
@@ -101,7 +113,51 @@ def feedback_report(request):
     for page in pages:
         comments = PageFeedback.objects.filter(page=page).exclude(comment="")[:5]
         rows.append({"page": page, "yes": page.yes, "no": page.no, "comments": comments})
-    return TemplateResponse(request, "cms/api/feedback_report.html", {"rows": rows})
+    return TemplateResponse(
+        request,
+        "cms/api/feedback_report.html",
+        {
+            "rows": rows,
+            "can_delete": request.user.has_perm("cms.delete_pagefeedback"),
+            "older_form": DeleteOlderForm(),
+        },
+    )
+
+
+def _may_delete_feedback(request) -> None:
+    if not request.user.has_perm("cms.delete_pagefeedback"):
+        raise PermissionDenied
+
+
+@require_POST
+def feedback_delete(request, pk: int):
+    """Delete one reader's answer (an abusive or personal comment, say)."""
+    _may_delete_feedback(request)
+    get_object_or_404(PageFeedback, pk=pk).delete()
+    messages.success(request, _("Återkopplingen raderades."))
+    return redirect("kanal_feedback_report")
+
+
+@require_POST
+def feedback_delete_older(request):
+    """Delete every answer given before a date (midnight, in the site's time zone)."""
+    _may_delete_feedback(request)
+    form = DeleteOlderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ange ett giltigt datum, till exempel 2026-01-31."))
+        return redirect("kanal_feedback_report")
+    before = timezone.make_aware(datetime.combine(form.cleaned_data["before"], time.min))
+    count, _by_model = PageFeedback.objects.filter(created_at__lt=before).delete()
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d svar från före %(date)s raderades.",
+            "%(count)d svar från före %(date)s raderades.",
+            count,
+        )
+        % {"count": count, "date": form.cleaned_data["before"].isoformat()},
+    )
+    return redirect("kanal_feedback_report")
 
 
 def headless_preview(request, page_id: int):

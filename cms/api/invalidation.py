@@ -3,8 +3,10 @@
 Connected in ``register_signal_handlers()`` (called from ``CmsConfig.ready()``). A change to a
 page marks the page, the pages that link to it (Wagtail's reference index), its translations
 and its children (their ``parent`` link shows its title) as stale; a move or slug change also
-marks its descendants (their URLs changed). A change to an image, document, person,
-organisation unit or theme marks the pages that use it. Every change bumps the global stamp.
+marks its descendants (their URLs changed), and so does publishing a home page (pages without
+an organisation unit of their own show the site's). A change to an image, document, person,
+organisation unit or theme marks the pages that use it, a unit also the pages that fall back
+to it. Every change bumps the global stamp.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from themes.models import Theme
 
-from ..models import OrganisationUnit, Person
+from ..models import HomePage, OrganisationUnit, Person
 from ..representation.cache import bump
 
 
@@ -56,7 +58,8 @@ def _page_changed(page: Page, *, descendants: bool = False) -> None:
 
 
 def on_page_published(sender, instance, **kwargs) -> None:
-    _page_changed(instance)
+    # Content pages without a unit of their own show their site's (the home page's).
+    _page_changed(instance, descendants=isinstance(instance, HomePage))
 
 
 def on_page_unpublished(sender, instance, **kwargs) -> None:
@@ -90,7 +93,11 @@ def on_document_changed(sender, instance, **kwargs) -> None:
 
 def on_unit_changed(sender, instance, **kwargs) -> None:
     people = list(Person.objects.filter(organisation_unit_id=instance.pk))
-    bump(pages_referencing([instance, *people]))
+    ids = pages_referencing([instance, *people])
+    # Pages that fall back to their site's unit show it without referencing it.
+    for home in HomePage.objects.filter(organisation_unit_id=instance.pk):
+        ids |= set(Page.objects.descendant_of(home).values_list("pk", flat=True))
+    bump(ids)
 
 
 def on_theme_changed(sender, instance, **kwargs) -> None:

@@ -27,6 +27,7 @@ from .programs import (
     ProgramPageTag,
     ProgramRelatedPage,
 )
+from .review import ReviewReminder
 from .snippets import OrganisationUnit, Person
 from .videos import VideoIndexPage, VideoPage, VideoPageTag
 
@@ -54,6 +55,7 @@ __all__ = [
     "ProgramPage",
     "ProgramPageTag",
     "ProgramRelatedPage",
+    "ReviewReminder",
     "VideoIndexPage",
     "VideoPage",
     "VideoPageTag",

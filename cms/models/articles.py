@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from ..blocks import ArticleBodyBlock
 from ..representation import fields
-from ..representation.schema import STRING, nullable
+from ..representation.schema import STRING
 from .base import KanalPage
 from .home import IndexPage
 
@@ -86,6 +86,7 @@ class ArticlePage(OriginMixin, KanalPage):
             heading=_("Byline"),
         ),
         *KanalPage.taxonomy_panels,
+        KanalPage.organisation_panel,
         KanalPage.review_panel,
         OriginMixin.origin_panel,
     ]
@@ -102,14 +103,7 @@ class ArticlePage(OriginMixin, KanalPage):
         fields.Person("author"),
         fields.Value("author_name", STRING),
         fields.DateTime("publication_date"),
-        fields.Computed(
-            "reviewed_by",
-            nullable(STRING),
-            get=lambda page, resolver: (
-                page.last_reviewed_by.get_full_name() or None if page.last_reviewed_by else None
-            ),
-            select_related=("last_reviewed_by",),
-        ),
+        *KanalPage.external_fields,
     ]
 
     class Meta:

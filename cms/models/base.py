@@ -1,4 +1,5 @@
-"""What every content page shares: themes, tags, review date, search fields, admin panels."""
+"""What every content page shares: themes, tags, review date and reviewer, organisation unit,
+search fields, admin panels, and the external fields that follow from them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,20 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
+
+from ..representation import fields
+from ..representation.schema import STRING, nullable, ref
+
+
+def _reviewed_by(page, resolver) -> str | None:
+    user = page.last_reviewed_by
+    return (user.get_full_name() or None) if user else None
+
+
+def _organisation_unit(page, resolver) -> dict | None:
+    """The page's own unit, else the unit of the site it belongs to (its home page's)."""
+    unit = page.organisation_unit if page.organisation_unit_id else resolver.site_unit(page)
+    return unit.external_representation() if unit else None
 
 
 class KanalPage(Page):
@@ -36,6 +51,15 @@ class KanalPage(Page):
         related_name="+",
         verbose_name=_("granskad av"),
     )
+    organisation_unit = models.ForeignKey(
+        "cms.OrganisationUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisationsenhet"),
+        help_text=_("Lämna tomt för webbplatsens organisationsenhet."),
+    )
 
     taxonomy_panels = [
         FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
@@ -45,6 +69,24 @@ class KanalPage(Page):
         [FieldPanel("last_reviewed_at"), FieldPanel("last_reviewed_by")],
         heading=_("Granskning"),
     )
+    organisation_panel = FieldPanel("organisation_unit")
+
+    # Every content page type ends its ``external_fields`` with these (``last_reviewed_at``
+    # is one of the fields every page has, ``cms.representation.pages.COMMON_FIELDS``).
+    external_fields = [
+        fields.Computed(
+            "reviewed_by",
+            nullable(STRING),
+            get=_reviewed_by,
+            select_related=("last_reviewed_by",),
+        ),
+        fields.Computed(
+            "organisation_unit",
+            nullable(ref("OrganisationUnit")),
+            get=_organisation_unit,
+            select_related=("organisation_unit",),
+        ),
+    ]
 
     search_fields = [
         *Page.search_fields,

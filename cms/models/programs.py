@@ -138,6 +138,7 @@ class ProgramPage(KanalPage):
             "related_pages", label=_("Relaterad sida"), heading=_("Relaterade artiklar och videor")
         ),
         *KanalPage.taxonomy_panels,
+        KanalPage.organisation_panel,
         KanalPage.review_panel,
     ]
     search_fields = [
@@ -183,6 +184,7 @@ class ProgramPage(KanalPage):
             refs=lambda page: (("page", r.page_id) for r in page.related_pages.all()),
             prefetch_related=("related_pages",),
         ),
+        *KanalPage.external_fields,
     ]
 
     class Meta:

@@ -114,6 +114,7 @@ class VideoPage(OriginMixin, KanalPage):
         PageChooserPanel("related_program", "cms.ProgramPage"),
         FieldPanel("publication_date"),
         *KanalPage.taxonomy_panels,
+        KanalPage.organisation_panel,
         KanalPage.review_panel,
         OriginMixin.origin_panel,
     ]
@@ -135,6 +136,7 @@ class VideoPage(OriginMixin, KanalPage):
         fields.Value("transcript", STRING),
         fields.PageLink("related_program"),
         fields.DateTime("publication_date"),
+        *KanalPage.external_fields,
     ]
 
     class Meta:

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, Q
 from wagtail import blocks
 from wagtail.models import Page
 
-from ..models import KanalPage, Person
+from ..models import HomePage, KanalPage, OrganisationUnit, Person
 from . import richtext, streams, syndicated
 from .fields import PERSON_KEY, ExternalField
 from .media import (
@@ -106,7 +106,9 @@ class Resolver:
         )
         refs["image"] |= {person.photo_id for person in self.people.values() if person.photo_id}
         self.page_ids = [page.pk for page in pages]
+        self._paths = [page.path for page in pages]
         self._syndicated: dict[int, list[dict]] | None = None
+        self._site_units: dict[str, OrganisationUnit | None] | None = None
         self.hidden_collections = restricted_collection_ids()
         self.images = load_images(refs["image"], self.hidden_collections)
         self.documents = load_documents(refs["document"], self.hidden_collections)
@@ -181,6 +183,23 @@ class Resolver:
         if self._syndicated is None:
             self._syndicated = syndicated.syndicated_to(self.page_ids)
         return self._syndicated.get(page.pk, [])
+
+    def site_unit(self, page) -> OrganisationUnit | None:
+        """The organisation unit of the site ``page`` belongs to: its nearest ``HomePage``
+        ancestor's. Loaded once for the whole batch (one query), and only when a page of the
+        batch names no unit of its own."""
+        if self._site_units is None:
+            ancestors = {
+                path[:end]
+                for path in self._paths
+                for end in range(Page.steplen, len(path), Page.steplen)
+            }
+            homes = HomePage.objects.filter(path__in=ancestors).select_related("organisation_unit")
+            self._site_units = {home.path: home.organisation_unit for home in homes}
+        for end in range(len(page.path) - Page.steplen, 0, -Page.steplen):
+            if page.path[:end] in self._site_units:
+                return self._site_units[page.path[:end]]
+        return None
 
     def person(self, person) -> dict | None:
         if person is None:

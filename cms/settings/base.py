@@ -300,6 +300,10 @@ KANAL_ADMIN_PASSWORD = os.environ.get("KANAL_ADMIN_PASSWORD", "changeme")
 # --- Editorial review (cms.review) -----------------------------------------------------------
 # A live page whose "last reviewed" date is older than this shows on the dashboard.
 KANAL_REVIEW_INTERVAL_DAYS = 365
+# Owners of due pages get one reminder e-mail per this many days (periods start on Mondays);
+# the relay looks every KANAL_REVIEW_REMINDER_CHECK_SECONDS whether this period's are sent.
+KANAL_REVIEW_REMINDER_DAYS = int(os.environ.get("KANAL_REVIEW_REMINDER_DAYS", "7"))
+KANAL_REVIEW_REMINDER_CHECK_SECONDS = 3600
 
 # --- Syndication (syndication/) --------------------------------------------------------------
 # Every setting the app reads is declared here, once, with its default; code reads

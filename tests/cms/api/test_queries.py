@@ -30,8 +30,9 @@ from .helpers import publish
 
 EXTRA = 21  # more than the default limit, so limit=1, 20 and 100 return different counts
 # Queries for a list on a cold cache: stamps, count, rows, and per page type one load plus
-# its prefetches, then images, renditions, documents, people, links, privacy — never per page.
-COLD_MAX = 22  # measured: 10 (index pages) to 21 (programs), the same for every limit
+# its prefetches, then images, renditions, documents, people, links, privacy, and the site's
+# organisation unit for content pages without one of their own — never per page.
+COLD_MAX = 23  # measured: 10 (index pages) to 23 (programs), the same for every limit
 # With the representations cached, but not the response (a new ?fields= combination).
 WARM_MAX = 6
 

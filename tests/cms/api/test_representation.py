@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from cms.models import (
     ArticleIndexPage,
     ArticlePage,
     HomePage,
+    OrganisationUnit,
     ProgramPage,
     VideoPage,
 )
@@ -211,3 +213,63 @@ class TestOutsideRequests:
         assert data["title"] == "Ny rubrik i utkast"
         assert data["meta"]["revision"] == revision.pk
         assert page_representation(ArticlePage.objects.get(pk=page.pk))["title"] != data["title"]
+
+
+class TestReviewAndOrganisationUnit:
+    """Every content page type says who last reviewed it and when, and which organisation unit
+    stands behind it: its own, or its site's (the home page's)."""
+
+    @pytest.mark.parametrize("model", [ArticlePage, VideoPage, ProgramPage])
+    def test_reviewer_and_review_date(self, site, api, model):
+        page = model.objects.live().first()
+        reviewer = get_user_model().objects.create_user(
+            f"rev-{model.__name__}", "rev@example.org", "x", first_name="Maja", last_name="Lind"
+        )
+        page.last_reviewed_by = reviewer
+        page.last_reviewed_at = datetime.date(2026, 11, 2)
+        page.save_revision().publish()
+        data = detail(api, page)
+        assert (data["reviewed_by"], data["last_reviewed_at"]) == ("Maja Lind", "2026-11-02")
+
+    @pytest.mark.parametrize("model", [ArticlePage, VideoPage, ProgramPage])
+    def test_unit_falls_back_to_the_sites(self, site, api, model):
+        unit = OrganisationUnit.objects.create(name="Utvecklingsenheten", phone="08-123")
+        HomePage.objects.filter(pk=site.pk).update(organisation_unit=unit)
+        page = model.objects.live().descendant_of(site).filter(organisation_unit=None).first()
+        data = detail(api, page)
+        assert data["organisation_unit"] == unit.external_representation()
+
+    def test_own_unit_wins_over_the_sites(self, site, api):
+        site_unit = OrganisationUnit.objects.create(name="Utvecklingsenheten")
+        own = OrganisationUnit.objects.create(name="Språkförskolan", email="sprak@skola.example")
+        HomePage.objects.filter(pk=site.pk).update(organisation_unit=site_unit)
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        page.organisation_unit = own
+        page.save_revision().publish()
+        assert detail(api, page)["organisation_unit"]["name"] == "Språkförskolan"
+
+    def test_no_unit_anywhere_is_null(self, site, api):
+        HomePage.objects.filter(pk=site.pk).update(organisation_unit=None)
+        page = VideoPage.objects.live().filter(organisation_unit=None).first()
+        assert detail(api, page)["organisation_unit"] is None
+
+    def test_publishing_the_home_page_with_a_new_unit_refreshes_cached_pages(self, site, api):
+        page = ArticlePage.objects.get(slug="larare-och-rektorer-samverkar")
+        before = detail(api, page)["organisation_unit"]
+        unit = OrganisationUnit.objects.create(name="Ny enhet för skolutveckling")
+        home = HomePage.objects.get(pk=site.pk)
+        home.organisation_unit = unit
+        home.save_revision().publish()
+        after = detail(api, page)["organisation_unit"]
+        assert before != after and after["name"] == "Ny enhet för skolutveckling"
+
+    def test_renaming_the_sites_unit_refreshes_cached_pages(self, site, api):
+        unit = OrganisationUnit.objects.create(name="Enheten")
+        home = HomePage.objects.get(pk=site.pk)
+        home.organisation_unit = unit
+        home.save_revision().publish()
+        page = VideoPage.objects.live().filter(organisation_unit=None).first()
+        assert detail(api, page)["organisation_unit"]["name"] == "Enheten"
+        unit.name = "Enheten för förskola"
+        unit.save()
+        assert detail(api, page)["organisation_unit"]["name"] == "Enheten för förskola"
