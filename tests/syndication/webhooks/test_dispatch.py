@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from cms.events import Event
-from syndication.dispatch import dispatch_event
+from syndication.dispatch import Dispatched, dispatch_event
 from syndication.models import Delivery, WebhookEndpoint
 from themes.models import Theme
 
@@ -37,7 +37,7 @@ class TestDispatch:
         b = endpoint_for(receiver, "b")
         page = publish()
         event = Event.objects.get(object_id=page.pk)
-        assert dispatch_event(event.pk) == []  # again: nothing new
+        assert dispatch_event(event.pk) == Dispatched(deliveries=[], pushes=[])  # nothing new
         assert delivered_to(a) == delivered_to(b) == ["page.published"]
         assert Event.objects.get(pk=event.pk).dispatched_at is not None
 
