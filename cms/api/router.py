@@ -21,6 +21,7 @@ from .endpoints import (
     PeopleEndpoint,
     ThemesEndpoint,
 )
+from .taxonomy import PageTypesEndpoint, TagsEndpoint
 
 STARTED_AT = time.time()
 CSRF_TOKEN = re.compile(rb'(?<=CSRFTOKEN"\] = ")[^"]*')
@@ -32,6 +33,8 @@ api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("themes", ThemesEndpoint)
 api_router.register_endpoint("people", PeopleEndpoint)
 api_router.register_endpoint("organisation-units", OrganisationUnitsEndpoint)
+api_router.register_endpoint("tags", TagsEndpoint)
+api_router.register_endpoint("page-types", PageTypesEndpoint)
 
 
 def with_validators(view):
