@@ -7,6 +7,7 @@ import hashlib
 import re
 import time
 
+from django.http import HttpResponse
 from django.urls import path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -63,6 +64,22 @@ def with_validators(view):
     return wrapped
 
 
+def answers_options(view):
+    """``OPTIONS`` for a GET-only view that cannot describe itself: 200 with ``Allow``.
+
+    DRF answers OPTIONS with metadata rendered by the view's own renderer; the docs page's
+    renderer is an HTML template that needs the page's context, so OPTIONS was a 500.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return HttpResponse(status=200, headers={"Allow": "GET, HEAD, OPTIONS"})
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def get_urlpatterns() -> list:
     from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -77,7 +94,9 @@ def get_urlpatterns() -> list:
         path("schema/", with_validators(SpectacularAPIView.as_view()), name="kanalapi-schema"),
         path(
             "docs/",
-            with_validators(SpectacularSwaggerSplitView.as_view(url_name="kanalapi-schema")),
+            answers_options(
+                with_validators(SpectacularSwaggerSplitView.as_view(url_name="kanalapi-schema"))
+            ),
             name="kanalapi-docs",
         ),
         path("", api_router.urls),
