@@ -89,7 +89,7 @@ def base_url(**env: str) -> str:
         **env,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return result.stdout.strip().splitlines()[-1]  # after shell's "objects imported" note
 
 
 @pytest.mark.slow

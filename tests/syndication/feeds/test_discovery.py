@@ -6,6 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from django.utils.encoding import iri_to_uri
 
 from cms.models import ArticlePage, ProgramPage
 
@@ -81,8 +82,8 @@ def test_api_tags_link_their_feeds(get, site):
     tags = get("/api/v2/tags/?limit=100").json()["items"]
     assert tags
     for tag in tags:
-        assert tag["feeds"] == {
-            fmt: f"http://127.0.0.1:8000/feeds/tags/{tag['slug']}/{fmt}/"
+        assert tag["feeds"] == {  # a Unicode slug ("träff") as its RFC 3986 form
+            fmt: f"http://127.0.0.1:8000/feeds/tags/{iri_to_uri(tag['slug'])}/{fmt}/"
             for fmt in ("rss", "atom", "json")
         }
         assert get(tag["feeds"]["atom"].removeprefix("http://127.0.0.1:8000")).status_code == 200
