@@ -28,7 +28,7 @@ run: setup serve
 
 serve: install
 	@echo "Kanal is starting on http://127.0.0.1:$(PORT)/  (admin: /admin/, API: /api/v2/pages/)"
-	$(BIN)/honcho start -f Procfile -p $(PORT)
+	KANAL_PORT=$(PORT) $(BIN)/honcho start -f Procfile -p $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,8 +13,37 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from taggit.models import Tag
 from wagtail.models import Collection, CollectionViewRestriction, Page
+
+
+def public_pages() -> QuerySet[Page]:
+    """Live pages an anonymous reader may see: no view restriction on them or an ancestor,
+    and not past their expiry (``expire_at``) even if the expiry job has not run yet."""
+    return (
+        Page.objects.live()
+        .public()
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
+    )
+
+
+def public_tags() -> QuerySet[Tag]:
+    """Tags of at least one public page (``public_pages``).
+
+    A tag is named by an editor and can say as much as a title ("omorganisation-2027"):
+    one that only drafts or restricted pages carry is private too, in the API's tag list,
+    the tag feeds and the OPML list alike.
+    """
+    public = public_pages().values("pk")
+    condition = Q(pk__in=[])
+    for model in apps.get_models():
+        if issubclass(model, Page) and hasattr(model, "tagged_items"):
+            through = model._meta.get_field("tagged_items").related_model
+            condition |= Q(pk__in=through.objects.filter(content_object__in=public).values("tag"))
+    return Tag.objects.filter(condition)
 
 
 def restricted_collection_ids() -> set[int]:

@@ -111,7 +111,8 @@ class FeedbackView(KanalEndpointMixin, APIView):
         if length > limit:
             raise RequestBodyTooLarge(f"body: at most {limit} bytes of JSON")
         media_type = request.content_type.split(";")[0].strip().lower()
-        if media_type != "application/json":
+        # Only a POST has a body to refuse; GET/HEAD get their 405, OPTIONS its 200 with Allow.
+        if request.method == "POST" and media_type != "application/json":
             raise UnsupportedMediaType(
                 media_type, detail="body: send a JSON object as application/json"
             )

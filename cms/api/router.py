@@ -7,6 +7,7 @@ import hashlib
 import re
 import time
 
+from django.http import HttpResponse
 from django.urls import path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
@@ -25,6 +26,7 @@ from .endpoints import (
 )
 from .feedback import FeedbackView
 from .preview import PreviewView
+from .taxonomy import PageTypesEndpoint, TagsEndpoint
 
 STARTED_AT = time.time()
 CSRF_TOKEN = re.compile(rb'(?<=CSRFTOKEN"\] = ")[^"]*')
@@ -36,6 +38,8 @@ api_router.register_endpoint("documents", DocumentsEndpoint)
 api_router.register_endpoint("themes", ThemesEndpoint)
 api_router.register_endpoint("people", PeopleEndpoint)
 api_router.register_endpoint("organisation-units", OrganisationUnitsEndpoint)
+api_router.register_endpoint("tags", TagsEndpoint)
+api_router.register_endpoint("page-types", PageTypesEndpoint)
 
 
 def with_validators(view):
@@ -64,6 +68,22 @@ def with_validators(view):
     return wrapped
 
 
+def answers_options(view):
+    """``OPTIONS`` for a GET-only view that cannot describe itself: 200 with ``Allow``.
+
+    DRF answers OPTIONS with metadata rendered by the view's own renderer; the docs page's
+    renderer is an HTML template that needs the page's context, so OPTIONS was a 500.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return HttpResponse(status=200, headers={"Allow": "GET, HEAD, OPTIONS"})
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def get_urlpatterns() -> list:
     return [
         path("preview/<int:pk>/", PreviewView.as_view(), name="kanalapi-preview"),
@@ -72,7 +92,9 @@ def get_urlpatterns() -> list:
         path("schema/", with_validators(SpectacularAPIView.as_view()), name="kanalapi-schema"),
         path(
             "docs/",
-            with_validators(SpectacularSwaggerSplitView.as_view(url_name="kanalapi-schema")),
+            answers_options(
+                with_validators(SpectacularSwaggerSplitView.as_view(url_name="kanalapi-schema"))
+            ),
             name="kanalapi-docs",
         ),
         path("", api_router.urls),

@@ -28,9 +28,23 @@ API_COMPONENTS: dict[str, Schema] = {
             "feeds": ref("FeedLinks"),
         }
     ),
+    "Tag": obj(
+        {"id": INT, "slug": STRING, "name": STRING, "feeds": ref("FeedLinks")},
+        "A tag that at least one public page carries.",
+    ),
+    "PageType": obj(
+        {
+            "id": {**INT, "description": "The page type's content type id."},
+            "type": {**STRING, "description": "app_label.Model, as ?type= of pages/ takes it."},
+            "name": STRING,
+            "name_plural": STRING,
+            "feeds": nullable(ref("FeedLinks")),
+        },
+        "A page type; feeds is null for types without a feed of their own.",
+    ),
     "FeedLinks": obj(
         {"rss": URL, "atom": URL, "json": URL},
-        "The theme's outgoing feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1.",
+        "Outgoing feeds of a theme, tag or page type: RSS 2.0, Atom 1.0 and JSON Feed 1.1.",
     ),
     "ListMeta": obj(
         {
@@ -157,6 +171,8 @@ def paths() -> dict[str, Schema]:
         "themes": ("The thematic taxonomy", "Theme"),
         "people": ("Contact persons and authors", "Person"),
         "organisation-units": ("Organisation units", "OrganisationUnit"),
+        "tags": ("Tags of public pages, with their feeds", "Tag"),
+        "page-types": ("Page types, with their feeds", "PageType"),
     }
     for endpoint, (summary, component) in simple.items():
         result[f"/api/v2/{endpoint}/"] = _get(

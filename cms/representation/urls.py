@@ -50,6 +50,12 @@ def page_html_url(url_path: str, language_code: str) -> str:
 
 
 FEED_FORMATS = ("rss", "atom", "json")
+# The page types with a feed of their own, and its key: ``/feeds/<key>/{rss,atom,json}/``.
+TYPE_FEED_KEYS = {
+    "cms.ArticlePage": "articles",
+    "cms.VideoPage": "videos",
+    "cms.ProgramPage": "programs",
+}
 
 
 def default_language() -> str:

@@ -189,7 +189,11 @@ STORAGES = {
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("KANAL_SITE_NAME", "Kanal")
-KANAL_BASE_URL = os.environ.get("KANAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where Kanal itself is reached (API links, feeds, event payloads). Unset, it is this machine
+# on the port `make run` serves on: the Makefile hands PORT to every process it starts as
+# KANAL_PORT (honcho gives each process a PORT of its own, so PORT cannot be read here).
+KANAL_PORT = int(os.environ.get("KANAL_PORT") or 8000)
+KANAL_BASE_URL = (os.environ.get("KANAL_BASE_URL") or f"http://127.0.0.1:{KANAL_PORT}").rstrip("/")
 KANAL_FRONTEND_URL = os.environ.get("KANAL_FRONTEND_URL", KANAL_BASE_URL).rstrip("/")
 WAGTAILADMIN_BASE_URL = KANAL_BASE_URL
 WAGTAILAPI_BASE_URL = KANAL_BASE_URL

@@ -8,7 +8,8 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
-from ..representation.urls import default_language, feed_path
+from ..representation.resolver import type_label
+from ..representation.urls import TYPE_FEED_KEYS, default_language, feed_path
 
 register = template.Library()
 
@@ -17,7 +18,6 @@ TYPES = {
     "atom": "application/atom+xml",
     "json": "application/feed+json",
 }
-PAGE_TYPE_KEYS = {"ArticlePage": "articles", "VideoPage": "videos", "ProgramPage": "programs"}
 
 
 @register.simple_tag
@@ -25,7 +25,7 @@ def feed_links(page=None) -> str:
     site = settings.WAGTAIL_SITE_NAME
     language = getattr(getattr(page, "locale", None), "language_code", None) or default_language()
     scopes = [("all", "", site)]
-    type_key = PAGE_TYPE_KEYS.get(type(page).__name__)
+    type_key = TYPE_FEED_KEYS.get(type_label(type(page))) if hasattr(page, "_meta") else None
     if type_key:
         scopes.append(("type", type_key, f"{site}: {type_key}"))
     themes = page.themes.all() if hasattr(page, "themes") and page.pk else []

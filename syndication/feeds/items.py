@@ -18,11 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-TYPE_KEYS = {
-    "cms.ArticlePage": "articles",
-    "cms.VideoPage": "videos",
-    "cms.ProgramPage": "programs",
-}
+from cms.representation.urls import TYPE_FEED_KEYS as TYPE_KEYS
 
 
 @dataclass(frozen=True)

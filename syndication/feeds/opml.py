@@ -6,9 +6,9 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
-from taggit.models import Tag
 from wagtail.models import Locale
 
+from cms.visibility import public_tags
 from themes.models import Theme
 
 from .scope import PAGE_TYPES, TYPE_TITLES, default_language, feed_url
@@ -38,7 +38,7 @@ def opml_document() -> bytes:
     SubElement(head, "title").text = f"{site}: alla flöden"
     body = SubElement(root, "body")
     themes = list(Theme.objects.order_by("sort_order", "name").values_list("slug", "name"))
-    tags = list(Tag.objects.order_by("name").values_list("slug", "name"))
+    tags = list(public_tags().order_by("name").values_list("slug", "name"))
     languages = sorted(
         Locale.objects.values_list("language_code", flat=True),
         key=lambda code: (code != default_language(), code),

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 from wagtail.models import Locale, Page
 
 from cms.models import ArticlePage, ProgramPage, VideoPage
 from cms.representation.urls import FEED_FORMATS, default_language, feed_path
+from cms.visibility import public_tags
 from themes.models import Theme
 
 FORMATS = FEED_FORMATS
@@ -117,8 +117,13 @@ def resolve_scope(
             raise FeedError(404, f"Det finns inget tema {key!r}. Se /feeds/opml/ för alla flöden.")
         return FeedScope("theme", key=key, object_id=theme[0], name=theme[1], **common)
     if kind == "tag":
-        tag = Tag.objects.filter(slug=key).values_list("pk", "name").first()
+        # A tag only private pages carry is as unknown as a tag nobody created.
+        tag = public_tags().filter(slug=key).values_list("pk", "name").first()
         if tag is None:
-            raise FeedError(404, f"Det finns ingen tagg {key!r}. Se /feeds/opml/ för alla flöden.")
+            # Not the slug back: it may name a private page's tag (the canary crawl reads this).
+            raise FeedError(
+                404,
+                "Det finns ingen offentlig tagg med den adressen. Se /feeds/opml/ för alla flöden.",
+            )
         return FeedScope("tag", key=key, object_id=tag[0], name=tag[1], **common)
     return FeedScope(kind, key=key, **common)

@@ -8,25 +8,18 @@ representations come from the representation cache (``representations_for_rows``
 from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 from wagtail.models import Page
 
 from cms.models import ArticlePage, KanalPage, ProgramPage, VideoPage
 from cms.representation.cache import Row
+from cms.visibility import public_pages
 
 from .scope import FeedScope
 
 CONTENT_MODELS: tuple[type[KanalPage], ...] = (ArticlePage, VideoPage, ProgramPage)
 
 
-def public_pages() -> QuerySet[Page]:
-    """Live pages an anonymous reader may see: no view restriction on them or an ancestor,
-    and not past their expiry (``expire_at``) even if the expiry job has not run yet."""
-    return (
-        Page.objects.live()
-        .public()
-        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()))
-    )
+__all__ = ["CONTENT_MODELS", "feed_rows", "public_pages", "scope_queryset"]
 
 
 def _via(field: str, object_id: int) -> Q:

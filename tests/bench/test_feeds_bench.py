@@ -13,8 +13,10 @@ articles with realistic bodies, then times
 * ``django Feed``: a plain ``django.contrib.syndication.views.Feed`` subclass written the
   usual way (model attributes, StreamField rendered per item) over the same 50 articles.
 
-It prints ms per request, req/s, the ratios and each scenario's query count. It asserts
-nothing about speed (figures depend on the machine); it fails only if a response is wrong.
+It prints ms per request, req/s, the ratios, each scenario's query count and its CPU time
+(``BENCH_PROFILE=<file>`` also writes a cProfile of the cold scenario and prints its top).
+It asserts nothing about speed (figures depend on the machine); it fails only if a response
+is wrong.
 """
 
 from __future__ import annotations
@@ -72,8 +74,12 @@ class PlainArticleFeed(Feed):
         return [t.name for t in item.themes.all()] + [t.name for t in item.tags.all()]
 
 
-def timed(run, rounds: int) -> tuple[float, int]:
-    """(median ms per call, queries of one call)."""
+def timed(run, rounds: int) -> tuple[float, int, float]:
+    """(median ms per call, queries of one call, median CPU ms of this process per call).
+
+    The CPU time is printed beside the wall time because the bench machines are shared: other
+    processes stretch the wall time of whichever scenario they overlap, not its CPU time.
+    """
     executed: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -82,12 +88,28 @@ def timed(run, rounds: int) -> tuple[float, int]:
 
     with connection.execute_wrapper(count):
         run()
-    samples = []
+    samples, cpu = [], []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run()
         samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples), len(executed)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return statistics.median(samples), len(executed), statistics.median(cpu)
+
+
+def profile(run, path: str) -> None:
+    """cProfile ``ROUNDS`` calls of ``run`` into ``path`` and print the top entries."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(ROUNDS):
+        run()
+    profiler.disable()
+    profiler.dump_stats(path)
+    pstats.Stats(path).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(path).sort_stats("tottime").print_stats(30)
 
 
 @pytest.mark.django_db
@@ -140,6 +162,8 @@ def test_feed_benchmark(client):
         assert plain(factory.get("/plain/")).status_code == 200
 
     cached()  # warm
+    if os.environ.get("BENCH_PROFILE"):
+        profile(cold, os.environ["BENCH_PROFILE"])
     results = {
         "kanal cold": timed(cold, ROUNDS),
         "kanal cached": timed(cached, ROUNDS * 10),
@@ -147,10 +171,11 @@ def test_feed_benchmark(client):
         "django Feed": timed(django_feed, ROUNDS),
     }
     print(f"\n== 50-item RSS feed, {connection.vendor}, median of {ROUNDS}+ runs, in process")
-    print(f"{'scenario':<16}{'ms/req':>10}{'req/s':>10}{'queries':>10}")
-    for name, (ms, queries) in results.items():
-        print(f"{name:<16}{ms:>10.2f}{1000 / ms:>10.0f}{queries:>10}")
-    base = results["django Feed"][0]
+    print(f"{'scenario':<16}{'ms/req':>10}{'req/s':>10}{'queries':>10}{'cpu ms':>10}")
+    for name, (ms, queries, cpu) in results.items():
+        print(f"{name:<16}{ms:>10.2f}{1000 / ms:>10.0f}{queries:>10}{cpu:>10.2f}")
+    base, base_cpu = results["django Feed"][0], results["django Feed"][2]
     for name in ("kanal cold", "kanal cached", "kanal 304"):
-        print(f"django Feed / {name:<14}{base / results[name][0]:>8.1f}x")
+        ratio, cpu_ratio = base / results[name][0], base_cpu / results[name][2]
+        print(f"django Feed / {name:<14}{ratio:>8.2f}x  (cpu {cpu_ratio:.2f}x)")
     print(f"bytes: kanal {len(first.content)}, django Feed {len(plain_body)}")

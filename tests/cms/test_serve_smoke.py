@@ -77,3 +77,57 @@ def test_serve_step_starts_answers_and_stops(tmp_path):
     assert "Shutting down: Master" in output
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2)
+
+
+@pytest.mark.slow
+def test_make_serve_links_point_at_the_served_port(tmp_path):
+    """`PORT=<n> make serve`: the API's and the feeds' absolute links name port n (honcho gives
+    the worker and relay other PORTs, so the Makefile passes the web port on as KANAL_PORT)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "KANAL_BASE_URL", "KANAL_FRONTEND_URL")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        KANAL_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        KANAL_MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=900,  # the machines running the suite are shared and slow
+    )
+    port = free_port()
+    assert port != 8000  # the premise: the default would be wrong
+    process = subprocess.Popen(
+        ["make", "-s", "serve", f"PORT={port}", f"VENV={BIN.parent}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        body = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/feeds/rss/", timeout=2) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert body is not None, process.stdout.read().decode() if process.poll() else "no answer"
+        assert f'href="http://127.0.0.1:{port}/feeds/rss/"' in body  # rel="self"
+        assert "127.0.0.1:8000" not in body
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise

@@ -113,3 +113,27 @@ def test_the_admin_calls_no_third_party_host(admin_client, admin_user):
     assert "gravatar" not in html.lower()
     assert get_gravatar_url(admin_user.email) is None
     assert get_finders() == []
+
+
+def base_url(**env: str) -> str:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.KANAL_BASE_URL)",
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after shell's "objects imported" note
+
+
+@pytest.mark.slow
+def test_the_base_url_follows_the_served_port_unless_set():
+    """`PORT=8765 make run` hands the port on as KANAL_PORT (see the Makefile's serve step):
+    API links, feeds and event payloads then point at :8765, not at the default :8000."""
+    assert base_url(KANAL_BASE_URL="", KANAL_PORT="") == "http://127.0.0.1:8000"
+    assert base_url(KANAL_BASE_URL="", KANAL_PORT="8765") == "http://127.0.0.1:8765"
+    assert (
+        base_url(KANAL_BASE_URL="https://kanal.example.se/", KANAL_PORT="8765")
+        == "https://kanal.example.se"
+    )

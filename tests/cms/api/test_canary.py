@@ -54,6 +54,8 @@ def planted(site):
         live=False,
         body=[{"type": "paragraph", "value": f"<p>{CANARY} i utkastets text</p>"}],
     )
+    draft.tags.add(f"{CANARY}-utkastets-tagg")  # a tag names things too
+    draft.save()
     changed = ArticlePage.objects.live().first()
     changed.title = f"{CANARY} opublicerad ändring"
     changed.intro = f"{CANARY} opublicerad ingress"
@@ -170,6 +172,8 @@ def crawl(client) -> list[tuple[str, int, str]]:
         "/api/v2/themes/?limit=100",
         "/api/v2/people/?limit=100",
         "/api/v2/organisation-units/?limit=100",
+        "/api/v2/tags/?limit=100",
+        "/api/v2/page-types/?limit=100",
     ]
     for url in lists:
         while url:
@@ -306,6 +310,7 @@ def test_the_scan_would_see_a_leak(planted, client):
     publish(draft)
     leaks = [url for url, _status, text in crawl(client) if CANARY in text]
     assert f"/api/v2/pages/{draft.pk}/" in leaks
+    assert {"/api/v2/tags/?limit=100", "/feeds/opml/"} <= set(leaks)  # its tag, now public
     assert {"/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/feeds/articles/rss/"} <= set(leaks)
 
 

@@ -50,7 +50,15 @@ def test_every_endpoint_is_described(openapi):
         "/api/v2/schema/",
         "/api/v2/docs/",
     }
-    for endpoint in ("images", "documents", "themes", "people", "organisation-units"):
+    for endpoint in (
+        "images",
+        "documents",
+        "themes",
+        "people",
+        "organisation-units",
+        "tags",
+        "page-types",
+    ):
         expected |= {f"/api/v2/{endpoint}/", f"/api/v2/{endpoint}/{{id}}/"}
     assert set(openapi["paths"]) == expected
 
@@ -91,7 +99,8 @@ def test_lists_validate_and_full_items_match_their_type(openapi, client):
 
 
 @pytest.mark.parametrize(
-    "endpoint", ["images", "documents", "themes", "people", "organisation-units"]
+    "endpoint",
+    ["images", "documents", "themes", "people", "organisation-units", "tags", "page-types"],
 )
 def test_other_endpoints_validate(openapi, client, endpoint):
     listing = client.get(f"/api/v2/{endpoint}/?limit=100").json()

@@ -86,7 +86,7 @@ class TestErrors:
         ("url", "status", "words"),
         [
             ("/feeds/themes/finns-inte/rss/", 404, "finns-inte"),
-            ("/feeds/tags/finns-inte/atom/", 404, "finns-inte"),
+            ("/feeds/tags/finns-inte/atom/", 404, "ingen offentlig tagg"),
             ("/feeds/rss/?limit=201", 400, "limit"),
             ("/feeds/rss/?limit=x", 400, "limit"),
             ("/feeds/rss/?sort=x", 400, "sort"),
