@@ -12,6 +12,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .accessibility import use_kanal_checker
 from .api.admin_views import api_key_viewset, feedback_report, headless_preview
 from .models import OrganisationUnit, Person
 from .review import pages_due_for_review
@@ -61,6 +62,12 @@ class ReviewPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_review_panel(request, panels):
     panels.append(ReviewPanel())
+
+
+@hooks.register("construct_wagtail_userbar")
+def kanal_accessibility_rules(request, items, page):
+    """Wagtail's content checker, in the editor and the userbar, with Kanal's rules."""
+    use_kanal_checker(items)
 
 
 @hooks.register("register_rich_text_features", order=100)

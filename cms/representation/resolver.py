@@ -158,10 +158,10 @@ class Resolver:
         )
 
     # -- the shapes -------------------------------------------------------------------------
-    def image(self, image, alt_text: str = "") -> dict | None:
+    def image(self, image, alt_text: str = "", *, decorative: bool = False) -> dict | None:
         if image is None or image.pk not in self.images:
             return None
-        return image_representation(self.images[image.pk], alt_text)
+        return image_representation(self.images[image.pk], alt_text, decorative)
 
     def document(self, document, title: str = "") -> dict | None:
         if document is None or document.pk not in self.documents:
@@ -195,7 +195,11 @@ class Resolver:
             "role": person.role,
             "email": person.email,
             "phone": person.phone,
-            "photo": self.image(self.images.get(person.photo_id)),
+            "photo": self.image(
+                self.images.get(person.photo_id),
+                person.photo_alt_text,
+                decorative=person.photo_decorative,
+            ),
             "organisation_unit": {"id": unit.pk, "name": unit.name} if unit else None,
         }
 
