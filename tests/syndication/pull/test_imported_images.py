@@ -158,7 +158,8 @@ class TestDownloadAndStore:
 
 class TestRefusals:
     def refused(self, feed_server, make_source, url: str) -> tuple[ArticlePage, list[dict]]:
-        source = post(feed_server, make_source, item("g1", "Vägrad", f'<p>Text</p><img src="{url}">'))
+        entry = item("g1", "Vägrad", f'<p>Text</p><img src="{url}">')
+        source = post(feed_server, make_source, entry)
         assert poll_source(source).created == 1
         page = ArticlePage.objects.get(title="Vägrad")
         assert image_blocks(page) == []
