@@ -1,0 +1,49 @@
+"""axe-core for the browser tests: the vendored file, checked, and a helper to run it.
+
+run_axe(page) injects axe into a Playwright page and returns axe.run's results;
+serious_violations(results) keeps the violations a WCAG 2.1 AA audit must fix (impact
+serious or critical).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+AXE_VERSION = "4.14.1"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+AXE_PATH = Path(__file__).with_name("axe.min.js")
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@lru_cache(maxsize=1)
+def axe_source() -> str:
+    data = AXE_PATH.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != AXE_SHA256:
+        raise RuntimeError(f"{AXE_PATH} is not axe-core {AXE_VERSION} as vendored ({digest}).")
+    return data.decode("utf-8")
+
+
+def run_axe(page, *, options: dict | None = None, spec: dict | None = None) -> dict:
+    """Inject axe into page and run it on the document; spec goes to axe.configure."""
+    page.add_script_tag(content=axe_source())
+    if spec:
+        page.evaluate("spec => window.axe.configure(spec)", spec)
+    return page.evaluate(
+        "options => window.axe.run(document, options)",
+        options if options is not None else {"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}},
+    )
+
+
+def serious_violations(results: dict) -> list[dict]:
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in violations
+    )
