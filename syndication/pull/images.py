@@ -206,9 +206,18 @@ def _image_block(image_id: int, alt: str | None) -> dict:
     }
 
 
-def localise_body(parts: tuple[BodyPart, ...], known: dict[str, int] | None = None):
-    """The post's parts as article body blocks, its images downloaded and stored."""
+def localise_body(
+    parts: tuple[BodyPart, ...],
+    known: dict[str, int] | None = None,
+    refused: dict[str, ImageRefused] | None = None,
+):
+    """The post's parts as article body blocks, its images downloaded and stored.
+
+    ``refused`` remembers, for the caller's lifetime (one poll), the URLs that could not be
+    used, so a picture shared by many posts (a feed's logo, a tracker) is tried once per poll.
+    """
     known = dict(known or {})
+    refused = refused if refused is not None else {}
     existing = set(
         get_image_model().objects.filter(pk__in=set(known.values())).values_list("pk", flat=True)
     )
@@ -229,10 +238,13 @@ def localise_body(parts: tuple[BodyPart, ...], known: dict[str, int] | None = No
             image_id = known.get(part.url)
             if image_id not in existing:
                 try:
+                    if part.url in refused:
+                        raise refused[part.url]
                     downloaded = download(part.url)
                     result.downloads += 1
                     image_id = store(downloaded, url=part.url, alt=part.alt).pk
                 except ImageRefused as exc:
+                    refused[part.url] = exc
                     result.notes.append(note(exc.code, part.url, exc.detail))
                     continue
             result.images[part.url] = image_id

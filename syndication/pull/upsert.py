@@ -56,6 +56,8 @@ class ImportContext:
     by_link: dict[str, ImportedItem] = field(default_factory=dict)
     theme_by_label: dict[str, Theme] | None = None
     default_themes: list[Theme] = field(default_factory=list)
+    # Image URLs this poll could not use: tried once per poll, not once per post.
+    refused_images: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, source: Source, keys: set[str]) -> ImportContext:
@@ -129,7 +131,7 @@ def _localise(context: ImportContext, item: NormalisedItem, known: dict) -> Loca
         return None
     if not item.body_parts:
         return LocalisedBody()
-    return localise_body(item.body_parts, known)
+    return localise_body(item.body_parts, known, context.refused_images)
 
 
 def _apply(page, context: ImportContext, item: NormalisedItem, body: LocalisedBody | None) -> None:

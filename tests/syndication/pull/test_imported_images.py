@@ -214,6 +214,20 @@ class TestRefusals:
         assert [(n["code"], n["detail"]) for n in notes] == [("fetch_failed", "HTTP 404")]
         assert "borta.png" in notes[0]["url"]
 
+    def test_an_unusable_picture_shared_by_posts_is_tried_once_per_poll(
+        self, feed_server, image_server, make_source
+    ):
+        logo = image_server.url("/logo-saknas.png")
+        source = post(
+            feed_server,
+            make_source,
+            *(item(f"g{n}", f"Inlägg {n}", f'<p>Text</p><img src="{logo}">') for n in range(3)),
+        )
+        assert poll_source(source).created == 3
+        assert image_server.gets("/logo-saknas.png") == 1
+        assert {n["code"] for i in ImportedItem.objects.all() for n in i.notes} == {"fetch_failed"}
+        assert all(i.notes for i in ImportedItem.objects.all())
+
     def test_notes_are_listed_on_the_sources_imported_posts(
         self, feed_server, image_server, make_source, admin_client
     ):
