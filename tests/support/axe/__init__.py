@@ -1,8 +1,8 @@
-"""axe-core for the browser tests: the vendored file, checked, and a helper to run it.
+"""axe-core for the browser tests: the vendored file, checked, and helpers to run it.
 
-run_axe(page) injects axe into a Playwright page and returns axe.run's results;
-serious_violations(results) keeps the violations a WCAG 2.1 AA audit must fix (impact
-serious or critical).
+``install_axe(page)`` loads axe into every document the page opens; ``run_axe(page)`` returns
+``axe.run``'s results; ``serious_violations(results)`` keeps the violations a WCAG 2.1 AA audit
+must fix (impact ``serious`` or ``critical``).
 """
 
 from __future__ import annotations
