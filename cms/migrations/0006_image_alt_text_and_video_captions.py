@@ -2,11 +2,12 @@
 
 Article bodies' image blocks now hold Wagtail's ``ImageBlock`` (image, alt text, decorative)
 instead of an image id with the alt text beside it. ``MoveAltTextIntoImage`` rewrites the
-stored JSON of pages and their revisions (Wagtail's ``MigrateStreamData``): an image with its
-own alt text becomes ``{"image": id, "alt_text": text, "decorative": false}``; an image without
-one keeps its bare id, which Wagtail's ``ImageBlock`` reads with the image's own description
-as alt text — what the API showed before. Nothing is lost either way; going back restores the
-old shape.
+stored JSON of pages and their revisions (Wagtail's ``MigrateStreamData``) into
+``{"image": id, "alt_text": text, "decorative": false}``. Where the editor left the alt text
+empty ("use the image's own"), the image's own — its description, else its title, as
+``default_alt_text`` — is written in, so the API shows what it showed before. Every block gets
+the new shape: Wagtail's ``ImageBlock`` reads a page whose images are all ids or all dicts,
+not a mix. Going back restores the old shape with the text beside the id.
 """
 
 import wagtail.fields
@@ -18,13 +19,27 @@ from wagtail.blocks.migrations.operations import BaseBlockOperation
 
 @deconstructible
 class MoveAltTextIntoImage(BaseBlockOperation):
+    def __init__(self, image_model=None):
+        super().__init__()
+        self.image_model = image_model
+        self.own_alt_texts = {}
+
+    def own_alt_text(self, image_id):
+        if self.image_model is None or not image_id:
+            return ""
+        if image_id not in self.own_alt_texts:
+            row = self.image_model.objects.filter(pk=image_id).values("description", "title").first()
+            self.own_alt_texts[image_id] = (row["description"] or row["title"]) if row else ""
+        return self.own_alt_texts[image_id]
+
     def apply(self, block_value):
         if not isinstance(block_value, dict) or isinstance(block_value.get("image"), dict):
             return block_value
         value = {key: item for key, item in block_value.items() if key != "alt_text"}
-        alt_text = (block_value.get("alt_text") or "").strip()
-        if alt_text and value.get("image"):
-            value["image"] = {"image": value["image"], "alt_text": alt_text, "decorative": False}
+        image_id = value.get("image")
+        if image_id:
+            alt_text = (block_value.get("alt_text") or "").strip() or self.own_alt_text(image_id)
+            value["image"] = {"image": image_id, "alt_text": alt_text, "decorative": False}
         return value
 
     @property
@@ -49,7 +64,10 @@ class MoveAltTextOutOfImage(BaseBlockOperation):
 
 
 def forwards(apps, schema_editor):
-    operation = MigrateStreamData("cms", "articlepage", "body", [(MoveAltTextIntoImage(), "image")])
+    image_model = apps.get_model("wagtailimages", "Image")
+    operation = MigrateStreamData(
+        "cms", "articlepage", "body", [(MoveAltTextIntoImage(image_model), "image")]
+    )
     operation.migrate_stream_data_forward(apps, schema_editor)
 
 
