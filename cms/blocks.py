@@ -19,10 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.blocks import ImageBlock as AltTextImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .representation.schema import STRING, URL, array, nullable, obj, ref
+from .representation.schema import BOOLEAN, STRING, URL, array, nullable, obj, ref
 from .video_urls import PROVIDERS, UnknownVideoURL, parse_video_url
 from .visibility import in_public_collection, is_public_page, restricted_collection_ids
 
@@ -41,41 +41,68 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Bild"))
-    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
-    alt_text = blocks.CharBlock(
-        required=False,
-        max_length=250,
-        label=_("Alternativtext"),
-        help_text=_("Beskriv bilden för den som inte ser den. Lämna tomt för bildens egen."),
-    )
+    """An image with its caption. Alt text or an explicit "decorative" is required (WCAG 1.1.1):
+    the image itself is Wagtail's ``ImageBlock``, whose value is the image with its
+    ``contextual_alt_text`` and ``decorative``. Stored data of the older shape (an image id,
+    alt text beside it) is moved in by migration ``cms.0006``; an image id alone still reads,
+    with the image's own description as its alt text."""
 
-    api_schema = obj({"image": nullable(ref("Image")), "caption": STRING, "alt_text": STRING})
+    image = AltTextImageBlock(label=_("Bild"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+
+    api_schema = obj(
+        {
+            "image": nullable(ref("Image")),
+            "caption": STRING,
+            "alt_text": STRING,
+            "decorative": BOOLEAN,
+        }
+    )
 
     class Meta:
         icon = "image"
         label = _("Bild")
 
     def render_basic(self, value, context=None):
-        """HTML views: an image from a private collection is left out."""
-        if not in_public_collection(value.get("image")):
+        """HTML views: the image with its alt text (empty when decorative) and caption; an
+        image from a private collection is left out."""
+        image = value.get("image")
+        if image is None or not in_public_collection(image):
             return ""
-        return super().render_basic(value, context)
+        rendition = image.get_rendition("width-960")
+        caption = value.get("caption") or ""
+        return format_html(
+            '<figure><img src="{}" width="{}" height="{}" alt="{}">{}</figure>',
+            rendition.url,
+            rendition.width,
+            rendition.height,
+            alt_text(image),
+            format_html("<figcaption>{}</figcaption>", caption) if caption else "",
+        )
 
     def get_api_representation(self, value, context=None):
         image = value.get("image")
         resolver = (context or {}).get("resolver")
-        if resolver is not None:
-            return {
-                "image": resolver.image(image, value.get("alt_text") or ""),
-                "caption": value.get("caption", ""),
-                "alt_text": value.get("alt_text") or (image.default_alt_text if image else ""),
-            }
+        decorative = bool(image is not None and image.decorative)
+        alt = alt_text(image)
         return {
-            "image": image.pk if image else None,
+            "image": (
+                resolver.image(image, alt, decorative=decorative)
+                if resolver is not None
+                else (image.pk if image else None)
+            ),
             "caption": value.get("caption", ""),
-            "alt_text": value.get("alt_text") or (image.default_alt_text if image else ""),
+            "alt_text": alt,
+            "decorative": decorative,
         }
+
+
+def alt_text(image) -> str:
+    """The alt text an ``ImageBlock`` image is shown with: empty when decorative, else the
+    editor's (or feed's) text, else the image's own description."""
+    if image is None or getattr(image, "decorative", False):
+        return ""
+    return getattr(image, "contextual_alt_text", "") or image.default_alt_text
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -118,6 +145,18 @@ class VideoEmbedBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         label = _("Inbäddad video")
+
+    def render_basic(self, value, context=None):
+        """HTML views: a link to the video, not its player (the view calls no third party)."""
+        ref = parse_video_url(value["url"])
+        label = _("Se filmen hos %(provider)s") % {"provider": dict(PROVIDERS)[ref.provider]}
+        caption = value.get("caption") or ""
+        return format_html(
+            '<p><a href="{}">{}</a>{}</p>',
+            value["url"],
+            label,
+            format_html("<br>{}", caption) if caption else "",
+        )
 
     def get_api_representation(self, value, context=None):
         ref = parse_video_url(value["url"])

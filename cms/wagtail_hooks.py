@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import review
+from .accessibility import use_kanal_checker
 from .api.admin_views import (
     api_key_viewset,
     feedback_delete,
@@ -85,6 +86,12 @@ def add_review_panel(request, panels):
     lines = review.contributed_lines(request.user)
     if lines or review.writes_pages(request.user):
         panels.append(ReviewPanel(request.user, lines))
+
+
+@hooks.register("construct_wagtail_userbar")
+def kanal_accessibility_rules(request, items, page):
+    """Wagtail's content checker, in the editor and the userbar, with Kanal's rules."""
+    use_kanal_checker(items)
 
 
 @hooks.register("register_rich_text_features", order=100)

@@ -155,6 +155,7 @@ class DemoSeeder:
                     email=spec["email"],
                     phone=spec["phone"],
                     photo=photo,
+                    photo_alt_text=f"Porträtt av {spec['name']}",
                     organisation_unit=self.unit,
                 )
                 self._count("people")
@@ -264,7 +265,11 @@ class DemoSeeder:
         for number, (kind, value) in enumerate(blocks):
             if kind == "image":
                 image = self.image(f"{article_title} – bild {number}")
-                value = {"image": image.pk, "caption": value["caption"], "alt_text": ""}
+                alt_text = value.get("alt_text") or value["caption"] or image.title
+                value = {
+                    "image": {"image": image.pk, "alt_text": alt_text, "decorative": False},
+                    "caption": value["caption"],
+                }
             elif kind == "contact":
                 value = {"person": self.people[value["person"]].pk, "note": value["note"]}
             elif kind == "documents":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -66,6 +67,17 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         related_name="+",
         verbose_name=_("foto"),
     )
+    photo_alt_text = models.CharField(
+        _("alternativtext för fotot"),
+        max_length=250,
+        blank=True,
+        help_text=_("Beskriv fotot för den som inte ser det, t.ex. ”Anna Lind i klassrummet”."),
+    )
+    photo_decorative = models.BooleanField(
+        _("fotot är dekorativt"),
+        default=False,
+        help_text=_("Kryssa i om fotot inte tillför något för den som inte ser det."),
+    )
     organisation_unit = models.ForeignKey(
         OrganisationUnit,
         null=True,
@@ -80,7 +92,10 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         FieldPanel("role"),
         FieldPanel("email"),
         FieldPanel("phone"),
-        FieldPanel("photo"),
+        MultiFieldPanel(
+            [FieldPanel("photo"), FieldPanel("photo_alt_text"), FieldPanel("photo_decorative")],
+            heading=_("Foto"),
+        ),
         FieldPanel("organisation_unit"),
     ]
     search_fields = [
@@ -96,6 +111,26 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})" if self.role else self.name
+
+    def clean(self):
+        """A photo needs alt text or an explicit "decorative" (WCAG 1.1.1), like images in
+        bodies (``cms.blocks.ImageBlock``)."""
+        super().clean()
+        if self.photo_id and not self.photo_decorative and not self.photo_alt_text.strip():
+            raise ValidationError(
+                {
+                    "photo_alt_text": _(
+                        "Skriv en alternativtext för fotot, eller markera det som dekorativt."
+                    )
+                }
+            )
+
+    @property
+    def photo_alt(self) -> str:
+        """The photo's alt text as shown: empty when decorative."""
+        if not self.photo_id or self.photo_decorative:
+            return ""
+        return self.photo_alt_text or self.photo.default_alt_text
 
     def get_preview_template(self, request, mode_name):
         return "cms/person_preview.html"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Page
 from wagtail.search import index
 
 from ..representation import fields
-from ..representation.schema import INT, STRING, URL, nullable, obj, ref
+from ..representation.schema import BOOLEAN, INT, STRING, URL, nullable, obj, ref
 from ..video_urls import PROVIDERS, UnknownVideoURL, parse_video_url
 from .articles import OriginMixin
 from .base import KanalPage
@@ -29,6 +31,7 @@ VIDEO_SCHEMA = obj(
         "duration": nullable({"type": "string", "description": "ISO 8601, e.g. PT12M30S"}),
         "duration_seconds": nullable(INT),
         "transcript": STRING,
+        "has_captions": BOOLEAN,
     }
 )
 
@@ -43,6 +46,7 @@ def video_representation(page: VideoPage, resolver) -> dict:
         "duration": fields.iso_duration(page.duration),
         "duration_seconds": int(page.duration.total_seconds()) if page.duration else None,
         "transcript": page.transcript,
+        "has_captions": page.has_captions,
     }
 
 
@@ -58,6 +62,49 @@ class VideoPageTag(TaggedItemBase):
     content_object = ParentalKey(
         "cms.VideoPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+
+class VideoPageForm(WagtailAdminPageForm):
+    """Publishing a video that has neither a transcript nor captions takes a confirmation.
+
+    WCAG 2.1 AA (1.2.2, 1.2.3) asks for captions and a text alternative for recorded video.
+    Some films cannot have them yet, so this is a warning the editor must confirm, not a ban:
+    the publish action (Wagtail's ``action-publish``, which also covers scheduled publishing)
+    fails validation with a message on the confirmation box until it is ticked. Saving a
+    draft or submitting for moderation is never blocked. The box is not a model field: every
+    publish asks again.
+    """
+
+    publish_without_text_alternative = forms.BooleanField(
+        required=False,
+        label=_("Publicera utan transkription och undertexter"),
+        help_text=_(
+            "Kryssa i för att publicera ändå. Lägg till en transkription eller undertexter så "
+            "snart som möjligt: utan dem kan döva, hörselskadade och den som inte kan lyssna "
+            "inte ta del av filmen."
+        ),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        publishing = bool(self.data.get("action-publish"))
+        has_alternative = bool((cleaned_data.get("transcript") or "").strip()) or bool(
+            cleaned_data.get("has_captions")
+        )
+        if (
+            publishing
+            and not has_alternative
+            and not cleaned_data.get("publish_without_text_alternative")
+        ):
+            self.add_error(
+                "publish_without_text_alternative",
+                _(
+                    "Videon saknar både transkription och undertexter. Lägg till en "
+                    "transkription, ange att filmen är textad, eller kryssa i rutan för att "
+                    "publicera ändå."
+                ),
+            )
+        return cleaned_data
 
 
 class VideoPage(OriginMixin, KanalPage):
@@ -89,6 +136,11 @@ class VideoPage(OriginMixin, KanalPage):
         blank=True,
         help_text=_("Allt som sägs i filmen, för den som inte kan lyssna."),
     )
+    has_captions = models.BooleanField(
+        _("textad"),
+        default=False,
+        help_text=_("Filmen har undertexter (textning) hos videotjänsten."),
+    )
     related_program = models.ForeignKey(
         "cms.ProgramPage",
         null=True,
@@ -102,6 +154,7 @@ class VideoPage(OriginMixin, KanalPage):
 
     parent_page_types = ["cms.VideoIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = VideoPageForm
 
     content_panels = [
         *Page.content_panels,
@@ -110,7 +163,14 @@ class VideoPage(OriginMixin, KanalPage):
             heading=_("Video"),
         ),
         FieldPanel("description"),
-        FieldPanel("transcript"),
+        MultiFieldPanel(
+            [
+                FieldPanel("transcript"),
+                FieldPanel("has_captions"),
+                FieldPanel("publish_without_text_alternative"),
+            ],
+            heading=_("Tillgänglighet"),
+        ),
         PageChooserPanel("related_program", "cms.ProgramPage"),
         FieldPanel("publication_date"),
         *KanalPage.taxonomy_panels,

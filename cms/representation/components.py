@@ -19,6 +19,10 @@ SHARED_COMPONENTS: dict[str, Schema] = {
             "id": INT,
             "title": STRING,
             "alt": STRING,
+            "decorative": {
+                "type": "boolean",
+                "description": "True where the image is marked decorative; alt is then empty.",
+            },
             "width": INT,
             "height": INT,
             "focal_point": nullable(obj({"x": INT, "y": INT, "width": INT, "height": INT})),

@@ -64,8 +64,9 @@ def _distinct_widths(renditions: dict) -> list[dict[str, Any]]:
     return result
 
 
-def image_representation(image, alt_text: str = "") -> dict[str, Any]:
-    """An image: renditions at several widths, original size, focal point and alt text."""
+def image_representation(image, alt_text: str = "", decorative: bool = False) -> dict[str, Any]:
+    """An image: renditions at several widths, original size, focal point and alt text —
+    empty, with ``decorative`` true, where the image is marked decorative (WCAG 1.1.1)."""
     renditions = image.get_renditions(*RENDITION_FILTERS)
     focal = None
     if image.focal_point_x is not None:
@@ -78,7 +79,8 @@ def image_representation(image, alt_text: str = "") -> dict[str, Any]:
     return {
         "id": image.pk,
         "title": image.title,
-        "alt": alt_text or image.default_alt_text,
+        "alt": "" if decorative else (alt_text or image.default_alt_text),
+        "decorative": decorative,
         "width": image.width,
         "height": image.height,
         "focal_point": focal,

@@ -164,13 +164,15 @@ class Resolver:
         )
 
     # -- the shapes -------------------------------------------------------------------------
-    def image(self, image, alt_text: str = "") -> dict | None:
+    def image(self, image, alt_text: str = "", *, decorative: bool = False) -> dict | None:
         if image is None or image.pk not in self.images:
             return None
         shape = self._image_shapes.get(image.pk)
         if shape is None:
             shape = self._image_shapes[image.pk] = image_representation(self.images[image.pk])
         # A copy per use: the alt text is the use's, and no two pages share a mutable dict.
+        if decorative:
+            return {**shape, "alt": "", "decorative": True}
         return {**shape, "alt": alt_text} if alt_text else dict(shape)
 
     def document(self, document, title: str = "") -> dict | None:
@@ -225,7 +227,11 @@ class Resolver:
                 "role": person.role,
                 "email": person.email,
                 "phone": person.phone,
-                "photo": self.image(self.images.get(person.photo_id)),
+                "photo": self.image(
+                    self.images.get(person.photo_id),
+                    person.photo_alt_text,
+                    decorative=person.photo_decorative,
+                ),
                 "organisation_unit": {"id": unit.pk, "name": unit.name} if unit else None,
             }
         return dict(shape)

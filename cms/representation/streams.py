@@ -9,12 +9,13 @@ pages.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from typing import Any
 
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from . import richtext
@@ -38,7 +39,11 @@ def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
     """Add the ids a raw block value refers to into ``refs`` (keyed by kind or snippet label)."""
     if raw is None:
         return
-    if isinstance(block, ImageChooserBlock):
+    if isinstance(block, ImageBlock):
+        image_id = raw.get("image") if isinstance(raw, dict) else raw
+        if image_id:
+            refs["image"].add(image_id)
+    elif isinstance(block, ImageChooserBlock):
         refs["image"].add(raw)
     elif isinstance(block, DocumentChooserBlock):
         refs["document"].add(raw)
@@ -64,6 +69,8 @@ def collect(block: blocks.Block, raw: Any, refs: Refs) -> None:
 
 def to_python(block: blocks.Block, raw: Any, objects: dict[str, dict]) -> Any:
     """The block's Python value, taking chooser targets from ``objects`` (missing -> None)."""
+    if isinstance(block, ImageBlock):
+        return _image_with_alt(raw, objects)
     if isinstance(block, ImageChooserBlock):
         return objects["image"].get(raw)
     if isinstance(block, DocumentChooserBlock):
@@ -89,3 +96,23 @@ def to_python(block: blocks.Block, raw: Any, objects: dict[str, dict]) -> Any:
     if isinstance(block, blocks.ListBlock):
         return [to_python(block.child_block, item, objects) for item in _list_items(raw)]
     return block.to_python(raw)
+
+
+def _image_with_alt(raw: Any, objects: dict[str, dict]) -> Any:
+    """Wagtail's ``ImageBlock`` value — the image carrying ``contextual_alt_text`` and
+    ``decorative`` — from either stored shape: ``{"image", "alt_text", "decorative"}``, or a
+    bare id (``ImageChooserBlock`` data, read with the image's own alt text, as Wagtail does).
+    A copy per use: one image can appear twice with different alt text."""
+    if isinstance(raw, dict):
+        image = objects["image"].get(raw.get("image"))
+        decorative = bool(raw.get("decorative"))
+        alt = "" if decorative else (raw.get("alt_text") or "")
+    else:
+        image = objects["image"].get(raw)
+        decorative = False
+        alt = image.default_alt_text if image is not None else ""
+    if image is None:
+        return None
+    image = copy.copy(image)
+    image.contextual_alt_text, image.decorative = alt, decorative
+    return image

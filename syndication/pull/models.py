@@ -175,6 +175,10 @@ class ImportedItem(models.Model):
     raw_hash = models.CharField(max_length=64, blank=True)
     last_revision_id = models.BigIntegerField(null=True, blank=True)
     locally_edited = models.BooleanField(default=False)
+    # The post's images as stored here (source URL -> Wagtail image id), so an update of its
+    # text downloads nothing again, and what could not be imported (``pull.images.note``).
+    media = models.JSONField(default=dict, blank=True)
+    notes = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

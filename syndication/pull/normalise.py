@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from cms.video_urls import UnknownVideoURL, parse_video_url
 
 from .echo import is_own_url
-from .richtext import html_to_text, sanitise_html
+from .richtext import html_to_text, sanitise_body
 from .values import MAX_TITLE, NormalisedItem, ParsedEntry, ParsedFeed, SkipEntry
 
 MAX_INTRO = 600
@@ -146,6 +146,7 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
     if url and is_own_url(url):
         raise SkipEntry(f"echo: {url} is one of our own pages")
     html = entry.content or entry.summary
+    parts: tuple = ()
     video_url = _video_url(entry)
     title = html_to_text(entry.title, MAX_TITLE) if "<" in entry.title else entry.title
     title = title or html_to_text(html, 80)
@@ -166,7 +167,8 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
             description=html_to_text(description_source, MAX_DESCRIPTION),
         )
     else:
-        body = sanitise_html(html, url)
+        parts = sanitise_body(html, url)
+        body = "".join(part.html for part in parts if part.kind == "text")
         if entry.content and entry.summary:
             intro = html_to_text(entry.summary, MAX_INTRO)
         else:
@@ -174,6 +176,10 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
         if not body and not url:
             raise SkipEntry("the entry has neither text nor a link")
         fields.update(body=body, intro=intro)
+        if any(part.kind != "text" for part in parts):
+            # Only bodies with media carry their parts into the fingerprint, so posts without
+            # images keep the fingerprints they were imported with.
+            fields["body_parts"] = [part.as_json() for part in parts]
     return NormalisedItem(
         key=key,
         candidate_keys=candidates,
@@ -182,5 +188,6 @@ def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
         published=entry.published or entry.updated,
         fingerprint=fingerprint(fields),
         labels=tuple(fields.pop("labels")),
-        **{k: v for k, v in fields.items()},
+        body_parts=parts if not video_url else (),
+        **{k: v for k, v in fields.items() if k != "body_parts"},
     )

@@ -13,7 +13,11 @@
   permanent ``SkipEntry``, not an error to retry;
 * a deleted page leaves its ``ImportedItem`` as a tombstone (``page`` NULL): never re-created;
 * each create/update runs in one ``transaction.atomic()``, so the page, its revision, its
-  bookkeeping row and its events commit together or not at all.
+  bookkeeping row and its events commit together or not at all;
+* an article's images are downloaded and stored (``pull.images``) *before* that transaction,
+  so no network wait holds a database write lock, and only for an entry that is created or
+  really changed: an unchanged entry downloads nothing. Images that cannot be used are left
+  out with a note on the ``ImportedItem``; they are never hot-linked.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from cms.video_urls import parse_video_url
 from themes.labels import normalise_label
 from themes.models import Theme
 
+from .images import LocalisedBody, localise_body
 from .models import ImportedItem, ImportPolicy, Source
 from .values import EntryOutcome, NormalisedItem, SkipEntry
 
@@ -51,6 +56,8 @@ class ImportContext:
     by_link: dict[str, ImportedItem] = field(default_factory=dict)
     theme_by_label: dict[str, Theme] | None = None
     default_themes: list[Theme] = field(default_factory=list)
+    # Image URLs this poll could not use: tried once per poll, not once per post.
+    refused_images: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, source: Source, keys: set[str]) -> ImportContext:
@@ -60,7 +67,7 @@ class ImportContext:
             Q(key__in=keys) | Q(link_key__in=keys), source=source
         ).only(
             "id", "key", "link_key", "page_id", "fingerprint", "seen_fingerprints", "raw_hash",
-            "last_revision_id", "locally_edited", "source_id", "url",
+            "last_revision_id", "locally_edited", "source_id", "url", "media",
         )  # fmt: skip
         for row in rows:
             existing[row.key] = row
@@ -118,7 +125,16 @@ def _page_class(context: ImportContext):
     return VideoPage if context.index.specific_class is VideoIndexPage else ArticlePage
 
 
-def _apply(page, context: ImportContext, item: NormalisedItem) -> None:
+def _localise(context: ImportContext, item: NormalisedItem, known: dict) -> LocalisedBody | None:
+    """The article body with its images stored locally (None for video pages)."""
+    if _page_class(context) is VideoPage:
+        return None
+    if not item.body_parts:
+        return LocalisedBody()
+    return localise_body(item.body_parts, known, context.refused_images)
+
+
+def _apply(page, context: ImportContext, item: NormalisedItem, body: LocalisedBody | None) -> None:
     page.title = item.title
     page.origin_source = context.source.name[:255]
     page.origin_url = item.url[:2000]
@@ -134,7 +150,10 @@ def _apply(page, context: ImportContext, item: NormalisedItem) -> None:
         page.description = item.description
     else:
         page.intro = item.intro
-        page.body = [("paragraph", RichText(item.body))] if item.body else []
+        if body is not None and body.blocks:
+            page.body = body.blocks
+        else:
+            page.body = [("paragraph", RichText(item.body))] if item.body else []
         page.author_name = item.author[:200]
     themes, tags = context.themes_for(item.labels)
     page.themes.set(themes)
@@ -163,9 +182,10 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
     page_class = _page_class(context)
     if page_class is VideoPage and not item.video_url:
         raise SkipEntry("not a video (the source imports into a video index)")
+    body = _localise(context, item, {})
     with transaction.atomic():
         page = page_class(slug=_slug(context, item), live=False)
-        _apply(page, context, item)
+        _apply(page, context, item, body)
         if not item.published:
             page.publication_date = timezone.now()
         context.index.add_child(instance=page)
@@ -180,6 +200,8 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
             raw_hash=item.raw_hash,
             seen_fingerprints=[item.fingerprint],
             last_revision_id=revision.pk,
+            media=body.images if body else {},
+            notes=body.notes if body else [],
         )
         context.existing[item.key] = record
         if item.link_key:
@@ -189,13 +211,14 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
 
 
 def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
+    page = record.page.specific
+    if page.latest_revision_id != record.last_revision_id:
+        record.locally_edited = True
+        record.save(update_fields=["locally_edited", "updated_at"])
+        return page, EntryOutcome.LOCALLY_EDITED
+    body = _localise(context, item, record.media or {})
     with transaction.atomic():
-        page = record.page.specific
-        if page.latest_revision_id != record.last_revision_id:
-            record.locally_edited = True
-            record.save(update_fields=["locally_edited", "updated_at"])
-            return page, EntryOutcome.LOCALLY_EDITED
-        _apply(page, context, item)
+        _apply(page, context, item, body)
         revision = _save(context, page)
         record.seen_fingerprints = [*record.seen_fingerprints, item.fingerprint][
             -MAX_SEEN_FINGERPRINTS:
@@ -205,10 +228,12 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
         record.link_key = item.link_key or record.link_key
         record.raw_hash = item.raw_hash
         record.last_revision_id = revision.pk
+        if body is not None:
+            record.media, record.notes = body.images, body.notes
         record.save(
             update_fields=[
                 "seen_fingerprints", "fingerprint", "url", "link_key", "last_revision_id",
-                "raw_hash", "updated_at",
+                "raw_hash", "media", "notes", "updated_at",
             ]
         )  # fmt: skip
         _record_imported(context.source, record, page, EntryOutcome.UPDATED)

@@ -6,6 +6,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .richtext import BodyPart
 
 # Caps on what one feed may make us store. A feed over a cap is not refused: the field is cut
 # (and the entry list truncated) with a warning, so one verbose publisher cannot hurt us.
@@ -98,7 +102,9 @@ class NormalisedItem:
     title: str
     url: str
     intro: str = ""
-    body: str = ""  # Wagtail rich-text (database) HTML, sanitised
+    body: str = ""  # Wagtail rich-text (database) HTML, sanitised: the text parts together
+    # The body in reading order, with its images and video players (``richtext.BodyPart``).
+    body_parts: tuple[BodyPart, ...] = ()
     video_url: str = ""
     thumbnail_url: str = ""
     description: str = ""

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import tasks, websub
 from .forms import OPMLImportForm
+from .images import describe
 from .models import ImportedItem, Source
 from .opml import OPMLError, export_opml, import_opml
 
@@ -50,6 +51,8 @@ def imported_items(request, pk: int):
         .select_related("page")
         .order_by("-imported_at")[:500]
     )
+    for item in items:
+        item.described_notes = [describe(note) for note in item.notes or []]
     return render(
         request, "syndication/admin/imported_items.html", {"source": source, "items": items}
     )

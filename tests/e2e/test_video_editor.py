@@ -1,4 +1,5 @@
-"""An editor pastes a video link the CMS does not know, is told so, and fixes it."""
+"""An editor pastes a video link the CMS does not know, is told so, and fixes it; a video
+without transcript or captions is published only once the editor confirms the warning."""
 
 import pytest
 from playwright.sync_api import expect
@@ -28,6 +29,14 @@ def test_unknown_video_url_is_refused_next_to_the_field_until_fixed(
     assert not Revision.objects.filter(content_type__model="videopage").exists()
 
     page.fill("#id_video_url", "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    publish(page)
+
+    # No transcript and no captions: publishing waits for the editor's confirmation.
+    expect(field_errors(page, "publish_without_text_alternative")).to_contain_text(
+        "saknar både transkription och undertexter"
+    )
+    assert not VideoPage.objects.exists()
+    page.check("#id_publish_without_text_alternative")
     publish(page)
 
     expect(page.locator(".messages .success")).to_contain_text("Matematiklyftet – introduktion")

@@ -30,8 +30,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class LoopbackServer:
-    def __init__(self, handler: Callable):
+    def __init__(self, handler: Callable, address: str = "127.0.0.1"):
         owner = self
+        self.address = address
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -71,15 +72,15 @@ class LoopbackServer:
 
             do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _handle
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.server = _Server((address, 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def port(self) -> int:
         return self.server.server_address[1]
 
-    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+    def url(self, path: str = "/", host: str = "") -> str:
+        return f"http://{host or self.address}:{self.port}{path}"
 
     @property
     def connections(self) -> int:
