@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from ..tasks import enqueue_push_deliveries
+from .delivery import retry_failed
 from .dispatch import push_again
-from .models import PushOptOut, PushTarget, SyndicationRecord
+from .models import PushDelivery, PushOptOut, PushTarget, SyndicationRecord
 
 
 def _editable_page(request, page_id: int) -> Page:
@@ -41,8 +42,12 @@ def page_syndication(request, page_id: int):
 def page_push_again(request, page_id: int, target_id: int):
     page = _editable_page(request, page_id)
     target = get_object_or_404(PushTarget, pk=target_id)
-    delivery = push_again(page.pk, target)
-    enqueue_push_deliveries([delivery.pk])
+    # A push that was given up is retried as it was (a failed withdrawal stays a withdrawal);
+    # otherwise the live page is pushed again.
+    ids = retry_failed(PushDelivery.objects.filter(page_id=page.pk, target=target))
+    if not ids:
+        ids = [push_again(page.pk, target).pk]
+    enqueue_push_deliveries(ids)
     messages.success(request, _("”%(page)s” publiceras på nytt på %(target)s.") % {
         "page": page.title, "target": target.name})  # fmt: skip
     return redirect("syndication_page", page_id=page.pk)
