@@ -213,7 +213,7 @@ class TestRetryingAGivenUpPush:
         assert Event.objects.filter(type="syndication.failed").count() == 2
 
     def test_from_the_command_line(self, editor, mp_target, micropub, fast_retries):
-        page, delivery = give_up(editor, micropub)
+        page, _ = give_up(editor, micropub)
         other, _ = give_up(editor, micropub, title="Också nere")
         micropub.fail_next.clear()
 

@@ -73,8 +73,8 @@ class TestTheSidePanel:
         assert panel_of(soup).find_parent(attrs={"data-form-side": True}) is not None
         assert soup.find(attrs={"data-side-panel": "status"}) is not None
         assert toggle_of(soup)["aria-label"] == "Visa syndikering"
-        assert toggle_of(soup).find(attrs={"data-side-panel-toggle-counter": True}).has_attr(
-            "hidden"
+        assert (
+            toggle_of(soup).find(attrs={"data-side-panel-toggle-counter": True}).has_attr("hidden")
         )  # nothing failed
 
     def test_it_shows_where_the_page_went_with_a_push_again_back_to_the_editor(
