@@ -88,6 +88,9 @@ class PushTarget(models.Model):
     # Discovered Micropub endpoints (from q=config / rel links), cached.
     discovered_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
     media_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
+    # Micropub: where the server puts a post created with ``mp-slug`` (learned from a create's
+    # ``Location``, ``{slug}`` marking the slug), so a lost create's post can be looked up.
+    post_url_template = models.CharField(max_length=2000, blank=True, editable=False)
 
     healthy = models.BooleanField(_("fungerar"), default=True, editable=False)
     auth_failures = models.PositiveIntegerField(default=0, editable=False)
