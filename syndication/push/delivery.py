@@ -171,6 +171,13 @@ def attempt(delivery_id: int) -> str | None:
         skipped = not perform(delivery)
     except PushError as exc:
         return record_outcome(claimed, exc)
+    except Exception as exc:
+        # A fault of ours (or of the database): counted like a transient failure, so the
+        # bounded policy ends it and the editor sees it, instead of a lease that expires and
+        # is retried for ever without a word.
+        logger.exception("Push %s failed unexpectedly", claimed.delivery_id)
+        error = PushError(FailureKind.TRANSIENT, f"Internal error: {type(exc).__name__}: {exc}")
+        return record_outcome(claimed, error)
     return record_outcome(claimed, None, skipped=skipped)
 
 

@@ -181,6 +181,29 @@ class TestAGivenUpPush:
         assert delivery.attempts == 2 and "gave up after 2 attempts in 3.0 h" in delivery.last_error
 
 
+class TestAFaultOfOurOwn:
+    def test_is_bounded_and_shown_like_a_transient_failure(
+        self, editor, mp_target, micropub, fast_retries, monkeypatch
+    ):
+        """An exception that is not a PushError (a bug, a database hiccup) used to leave the
+        lease to expire and the push to be retried for ever without a word."""
+
+        def broken(data):
+            raise AttributeError("'str' object has no attribute 'get'")
+
+        monkeypatch.setattr("syndication.push.engine.build_post", broken)
+        page = editor.publish_new("Kraschar")
+        delivery = PushDelivery.objects.get(page_id=page.pk)
+        assert delivery.status == "pending" and delivery.lease_until is None
+        assert delivery.last_error == (
+            "Internal error: AttributeError: 'str' object has no attribute 'get'"
+        )
+        assert push_delivery.attempt(delivery.pk) == "pending"
+        assert push_delivery.attempt(delivery.pk) == "failed"
+        record = SyndicationRecord.objects.get(page_id=page.pk, target=mp_target)
+        assert record.status == RecordStatus.FAILED and "Internal error" in record.last_error
+
+
 class TestRetryingAGivenUpPush:
     def test_from_the_page_in_the_admin(
         self, admin, editor, mp_target, micropub, fast_retries, django_capture_on_commit_callbacks
