@@ -69,6 +69,7 @@ def learn_the_template(editor, proxy, target, micropub) -> None:
 
 class TestLostCreateResponse:
     @pytest.mark.slow
+    @pytest.mark.timeout(900)  # 100 publishes; minutes when the 2 cores are shared
     def test_a_create_whose_response_was_lost_never_makes_a_second_post(
         self, editor, proxy, target, micropub
     ):
