@@ -8,15 +8,13 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-REVIEW_INTERVAL_DAYS = getattr(settings, "KANAL_REVIEW_INTERVAL_DAYS", 365)
+from .models import ArticlePage, ProgramPage, VideoPage
 
 
 def pages_due_for_review(today: date | None = None, limit: int = 20) -> list:
     """Live content pages never reviewed, or reviewed longer ago than the interval, oldest first."""
-    from .models import ArticlePage, ProgramPage, VideoPage
-
     today = today or date.today()
-    cutoff = today - timedelta(days=REVIEW_INTERVAL_DAYS)
+    cutoff = today - timedelta(days=settings.KANAL_REVIEW_INTERVAL_DAYS)
     due = Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lt=cutoff)
     pages = []
     for model in (ProgramPage, ArticlePage, VideoPage):

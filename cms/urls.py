@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import errors as api_errors
 from cms.api import router as api_router
 from cms.media import serve_media
+from syndication import urls as syndication_urls
+from syndication.feeds import urls as feeds_urls
 
 
 def non_atomic(patterns: list) -> list:
@@ -28,10 +30,10 @@ def non_atomic(patterns: list) -> list:
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("syndication/", include("syndication.urls")),
-    path("feeds/", include("syndication.feeds.urls")),
+    path("syndication/", include(syndication_urls)),
+    path("feeds/", include(feeds_urls)),
     # Feeds of another locale: /en/feeds/… (the default language's are at /feeds/…).
-    re_path(r"^(?P<language>[a-z]{2})/feeds/", include("syndication.feeds.urls")),
+    re_path(r"^(?P<language>[a-z]{2})/feeds/", include(feeds_urls)),
     path("api/v2/", include(non_atomic(api_router.urlpatterns))),
     re_path(r"^api/v2/", api_errors.not_found),
 ]

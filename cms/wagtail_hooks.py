@@ -1,12 +1,18 @@
-"""Admin wiring for the content snippets (people, organisation units)."""
+"""The cms app's admin wiring, all of it: content snippets (people, organisation units), the
+review panel, and the API's screens (API keys, the feedback report, the headless preview
+button), whose views live in ``cms/api/admin_views.py``."""
 
+from django.contrib.admin.utils import quote
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import AdminOnlyMenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .api import admin as api_admin  # noqa: F401  (API keys, feedback report, preview)
+from .api.admin_views import api_key_viewset, feedback_report, headless_preview
 from .models import OrganisationUnit, Person
 from .review import pages_due_for_review
 from .rich_text import (
@@ -63,3 +69,42 @@ def public_references_only(features):
     features.register_link_type(PublicPageLinkHandler)
     features.register_link_type(PublicDocumentLinkHandler)
     features.register_embed_type(PublicImageEmbedHandler)
+
+
+# -- the API's screens -------------------------------------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_api_key_viewset():
+    return api_key_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_api_admin_urls():
+    return [
+        path("kanal/feedback/", feedback_report, name="kanal_feedback_report"),
+        path("kanal/preview/<int:page_id>/", headless_preview, name="kanal_headless_preview"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_feedback_report_menu_item():
+    return AdminOnlyMenuItem(
+        _("Återkoppling från läsare"),
+        reverse("kanal_feedback_report"),
+        name="kanal-feedback",
+        icon_name="comment",
+        order=900,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def headless_preview_button(page, user, view_name, next_url=None):
+    if page.depth > 1 and page.permissions_for_user(user).can_edit():
+        yield Button(
+            _("Förhandsgranska på webbplatsen"),
+            reverse("kanal_headless_preview", args=[quote(page.pk)]),
+            icon_name="view",
+            attrs={"target": "_blank", "rel": "noopener"},
+            priority=5,
+        )

@@ -1,69 +1,45 @@
-"""Event -> deliveries fan-out: one ``Delivery`` row per matching webhook endpoint.
+"""Event -> deliveries fan-out: one ``Delivery`` row per matching webhook endpoint, one
+``PushDelivery`` per matching push target (``push.dispatch``).
 
 Idempotent: at most one delivery per (event, endpoint), so running it twice (a redelivered
-task, the relay catching an event whose wake-up was lost) creates nothing new.
+task, the relay catching an event whose wake-up was lost) creates nothing new. It returns the
+new deliveries' ids, webhook and push; waking them is the caller's (``syndication.tasks``,
+the relay). Which endpoint hears which event is ``webhooks.matching``'s rule.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from cms.events import Event
 
 from .push.dispatch import create_push_deliveries
+from .webhooks.matching import endpoint_matches, page_theme_ids
 from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
 
-def endpoint_matches(endpoint: WebhookEndpoint, event: Event, theme_ids: set[int] | None) -> bool:
-    """Event-type, page-type and theme filters; empty filters match everything.
+@dataclass(frozen=True)
+class Dispatched:
+    """What one event's fan-out created and should be sent now."""
 
-    An endpoint filtered by theme also hears every later event about an object it was already
-    told about (an unpublish, a deletion, a theme removed), so it never keeps a stale copy.
-    """
-    if endpoint.event_types and event.type not in endpoint.event_types:
-        return False
-    if endpoint.page_types and (
-        event.object_kind != "page" or event.object_type not in endpoint.page_types
-    ):
-        return False
-    wanted = {theme.pk for theme in endpoint.themes.all()}
-    if wanted:
-        if theme_ids and wanted & theme_ids:
-            return True
-        return Delivery.objects.filter(
-            endpoint=endpoint,
-            event__object_kind=event.object_kind,
-            event__object_id=event.object_id,
-        ).exists()
-    return True
+    deliveries: list[int]  # webhook deliveries
+    pushes: list[int]  # push deliveries
 
 
-def _page_theme_ids(event: Event) -> set[int] | None:
-    if event.object_kind != "page":
-        return None
-    page = Page.objects.filter(pk=event.object_id).specific().first()
-    if page is None or not hasattr(page, "themes"):
-        return None
-    return set(page.themes.values_list("pk", flat=True))
-
-
-def dispatch_event(event_id: str) -> list[int]:
-    """Create the event's deliveries and enqueue them after commit; returns their ids."""
-    from .tasks import enqueue_deliveries, enqueue_push_deliveries
-
+def dispatch_event(event_id: str) -> Dispatched:
+    """Create the event's webhook and push deliveries; returns the ids of those to send now."""
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
             logger.warning("dispatch: event %s does not exist", event_id)
-            return []
+            return Dispatched([], [])
         # A disabled endpoint still gets its deliveries recorded (not attempted): they are sent
         # in order when it is activated again. One an administrator never enabled does not.
         endpoints = list(
@@ -71,7 +47,7 @@ def dispatch_event(event_id: str) -> list[int]:
                 Q(active=True) | Q(disabled_at__isnull=False)
             ).prefetch_related("themes")
         )
-        theme_ids = _page_theme_ids(event) if any(e.themes.all() for e in endpoints) else None
+        theme_ids = page_theme_ids(event) if any(e.themes.all() for e in endpoints) else None
         now = timezone.now()
         matching = [e for e in endpoints if endpoint_matches(e, event, theme_ids)]
         Delivery.objects.bulk_create(
@@ -88,6 +64,4 @@ def dispatch_event(event_id: str) -> list[int]:
                 event=event, status=DeliveryStatus.PENDING, attempts=0, enqueued_at=now
             ).values_list("pk", flat=True)
         )
-    transaction.on_commit(partial(enqueue_deliveries, new_ids))
-    transaction.on_commit(partial(enqueue_push_deliveries, push_ids))
-    return new_ids
+    return Dispatched(new_ids, push_ids)

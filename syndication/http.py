@@ -16,6 +16,9 @@ channels) goes through ``request()``, which enforces in one place:
   ourselves with ``max_length``, so a decompression bomb stops at the cap instead of
   inflating in memory.
 
+It also owns the one reading of ``Retry-After`` (``parse_retry_after``, RFC 9110 §10.2.3),
+shared by feed fetches and webhook deliveries.
+
 Why urllib3 rather than ``requests`` here: ``requests`` resolves the hostname again when it
 connects, which defeats the guard (check one address, connect to another). urllib3 — the
 transport ``requests`` itself uses — lets us open the connection to the checked IP while
@@ -26,22 +29,28 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 import threading
 import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import certifi
 import urllib3
 from django.conf import settings
-from urllib3._collections import HTTPHeaderDict
+from urllib3 import HTTPHeaderDict
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Longest wait a server's Retry-After can impose on us: past a day we try again anyway.
+MAX_RETRY_AFTER = timedelta(hours=24)
+_DELAY_SECONDS = re.compile(r"[0-9]+")
 CHUNK = 64 * 1024
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -93,7 +102,35 @@ class HttpResponse:
 
 
 def user_agent() -> str:
-    return f"Kanal/0.1 (+{getattr(settings, 'KANAL_BASE_URL', '')})"
+    return f"Kanal/0.1 (+{settings.KANAL_BASE_URL})"
+
+
+def parse_retry_after(
+    value: str | None, now: datetime | None = None, *, cap: timedelta = MAX_RETRY_AFTER
+) -> timedelta | None:
+    """``Retry-After`` as a delay, or None when absent or unreadable (RFC 9110 §10.2.3).
+
+    ``Retry-After = HTTP-date / delay-seconds``. delay-seconds is ASCII digits only. An
+    HTTP-date is always GMT (RFC 9110 §5.6.7), including the obsolete asctime form, which
+    carries no zone: a date without one is read as UTC, not refused. A date in the past
+    means "now" (zero). Every delay is capped at ``cap`` (a day by default), so a hostile or
+    mistaken server cannot park a feed or an endpoint for weeks.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if _DELAY_SECONDS.fullmatch(value):
+        return timedelta(seconds=min(int(value), cap.total_seconds()))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    delay = when - (now or datetime.now(UTC))
+    return min(max(delay, timedelta(0)), cap)
 
 
 # -- the guard ---------------------------------------------------------------------------------
@@ -111,7 +148,7 @@ class Target:
 def _allowed_entries() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
     hosts: set[str] = set()
     networks = []
-    for entry in getattr(settings, "KANAL_ALLOW_PRIVATE_HOSTS", []) or []:
+    for entry in settings.KANAL_ALLOW_PRIVATE_HOSTS:
         entry = entry.strip().strip("[]").lower()
         if not entry:
             continue
@@ -412,11 +449,3 @@ def request(
             elapsed=time.monotonic() - started,
             redirects=tuple(visited),
         )
-
-
-def get(url: str, **kwargs) -> HttpResponse:
-    return request("GET", url, **kwargs)
-
-
-def post(url: str, data: bytes | str, **kwargs) -> HttpResponse:
-    return request("POST", url, data=data, **kwargs)

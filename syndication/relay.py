@@ -6,12 +6,15 @@
    failing endpoint never takes the workers from healthy ones;
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
    records any event missing for a live revision;
-4. enqueues due polls of syndication sources and renews expiring WebSub leases
-   (``syndication.pull.schedule.run_due``);
+4. enqueues due polls of syndication sources and, every ten minutes by its own clock, the
+   renewal of expiring WebSub leases (``syndication.pull.tasks``);
 5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
    pings whose worker died; ``syndication.feeds.websub``);
 6. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
    feedback comments (``cms.events.retention``).
+
+The relay is a top layer like the task modules: the domain returns what is due, the relay
+enqueues it.
 
 Several relays may run at once on PostgreSQL: due rows are claimed with
 ``SELECT … FOR UPDATE SKIP LOCKED`` and marked ``enqueued_at`` in the same transaction.
@@ -23,12 +26,12 @@ import io
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.utils import timezone
 
 from cms.events import Event, retention
@@ -36,10 +39,12 @@ from cms.events.reconcile import reconcile
 
 from .dispatch import dispatch_event
 from .feeds.models import WebSubPing
-from .pull.schedule import run_due as run_due_pull_work
+from .pull import tasks as pull_tasks
 from .push.models import PushDelivery
-from .tasks import enqueue_deliveries, enqueue_push_deliveries, websub_send_due
+from .push.tasks import enqueue_push_deliveries
+from .tasks import websub_send_due
 from .webhooks.models import Delivery, WebhookEndpoint
+from .webhooks.tasks import enqueue_deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +59,7 @@ def requeue_after() -> timedelta:
     """A delivery enqueued but not claimed by then is enqueued again (its task was lost before
     it ran). Long enough not to duplicate tasks that merely wait in a busy queue; a worker
     killed *after* claiming is recovered by its lease instead, which is shorter."""
-    return timedelta(seconds=getattr(settings, "KANAL_DELIVERY_REQUEUE_SECONDS", 120))
+    return timedelta(seconds=settings.KANAL_DELIVERY_REQUEUE_SECONDS)
 
 
 @dataclass
@@ -63,9 +68,9 @@ class PassReport:
     enqueued: int = 0
     reconciled: int = 0
     polls: int = 0
+    leases_renewed: int = 0
     websub: int = 0
     purged: retention.PurgeSummary | None = None
-    per_endpoint: Counter = field(default_factory=Counter)
 
 
 def dispatch_stragglers(now) -> int:
@@ -75,7 +80,9 @@ def dispatch_stragglers(now) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     for event_id in ids:
-        dispatch_event(event_id)
+        dispatched = dispatch_event(event_id)
+        enqueue_deliveries(dispatched.deliveries)
+        enqueue_push_deliveries(dispatched.pushes)
     return len(ids)
 
 
@@ -137,20 +144,27 @@ def claim_due_push_deliveries(now) -> list[int]:
 
 
 class Relay:
+    """One relay process's passes. Work that runs less often than every pass (scheduled
+    publishing, the reconciler, WebSub lease renewal, the retention purge) keeps its clock
+    here, per relay."""
+
     def __init__(
         self,
         *,
         reconcile_every: float = 10.0,
         publish_scheduled_every: float = 60.0,
+        renew_leases_every: float = 600.0,
         purge_every: float | None = None,
     ):
         self.reconcile_every = reconcile_every
         self.publish_scheduled_every = publish_scheduled_every
+        self.renew_leases_every = renew_leases_every
         self.purge_every = (
             settings.KANAL_PURGE_EVERY_SECONDS if purge_every is None else purge_every
         )
         self._last_reconcile = float("-inf")
         self._last_publish_scheduled = float("-inf")
+        self._last_lease_renewal = float("-inf")
         self._last_websub_wake = float("-inf")
         self._last_purge = float("-inf")
 
@@ -163,8 +177,11 @@ class Relay:
         pushes = claim_due_push_deliveries(now)
         enqueue_push_deliveries(pushes)
         report.enqueued = len(chosen) + len(pushes)
-        report.polls = run_due_pull_work()
+        report.polls = pull_tasks.enqueue_due_polls()
         clock = time.monotonic()
+        if clock - self._last_lease_renewal >= self.renew_leases_every:
+            self._last_lease_renewal = clock
+            report.leases_renewed = pull_tasks.renew_websub_leases(now)
         # At most one wake-up per lease: the task claims every due row it finds.
         if (
             clock - self._last_websub_wake >= WEBSUB_WAKE_EVERY
@@ -189,8 +206,6 @@ class Relay:
         return report
 
     def run_forever(self, interval: float, should_stop) -> None:
-        from django.db import DatabaseError, close_old_connections, connections
-
         while not should_stop():
             try:
                 close_old_connections()
@@ -215,4 +230,4 @@ class Relay:
 
 
 def default_interval() -> float:
-    return float(getattr(settings, "KANAL_RELAY_INTERVAL", 1.0))
+    return float(settings.KANAL_RELAY_INTERVAL)

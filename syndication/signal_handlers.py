@@ -1,21 +1,20 @@
-"""syndication listens to the CMS: a committed event wakes its dispatch."""
+"""syndication listens to the CMS: a committed event wakes its dispatch and, when hubs are
+configured, the WebSub publisher."""
+
+from django.conf import settings
 
 from cms.events import event_committed
 
+from .tasks import enqueue_dispatch, enqueue_websub_ping
+
 
 def on_event_committed(sender, event_id: str, **kwargs) -> None:
-    from .tasks import enqueue_dispatch
-
     enqueue_dispatch(event_id)
 
 
 def on_event_committed_ping_hubs(sender, event_id: str, **kwargs) -> None:
     """WebSub publisher: the feeds the event changed owe their hubs a ping."""
-    from django.conf import settings
-
     if settings.KANAL_WEBSUB_HUBS:
-        from .tasks import enqueue_websub_ping
-
         enqueue_websub_ping(event_id)
 
 

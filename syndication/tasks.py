@@ -1,58 +1,43 @@
 """Background tasks (django-tasks). They take only ids and only *wake* work: the rows are the
-truth, so a lost, duplicated or killed task loses nothing (the relay redoes what is due)."""
+truth, so a lost, duplicated or killed task loses nothing (the relay redoes what is due).
+
+This is the top layer (ARCHITECTURE.md, "Layout"): tasks call the domain
+(``syndication.dispatch``, the WebSub publisher in ``syndication.feeds.websub``), which
+returns what should be scheduled; no domain module imports a tasks module (an import-linter
+contract in ``pyproject.toml`` says so). The deliveries and the pull side keep their tasks
+beside them: ``webhooks.tasks``, ``push.tasks``, ``pull.tasks``.
+"""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django_tasks import task
+
+from .dispatch import dispatch_event
+from .feeds.websub import request_pings_for_event, send_due
+from .push.tasks import enqueue_push_deliveries
+from .webhooks.tasks import enqueue_deliveries, fresh_connection
 
 logger = logging.getLogger(__name__)
 
 
-def _fresh_connection() -> None:
-    """Like Django at the start of a request: drop a connection the server has closed (after a
-    database restart) so a long-lived worker reconnects instead of failing every task."""
-    if not connection.in_atomic_block:
-        close_old_connections()
-
-
 @task()
 def dispatch(event_id: str) -> int:
-    """Fan one event out into deliveries (idempotent)."""
-    from .dispatch import dispatch_event
-
-    _fresh_connection()
-    return len(dispatch_event(event_id))
-
-
-@task()
-def deliver(delivery_id: int) -> str:
-    """Make one attempt at one delivery, if it is still due and not leased elsewhere."""
-    from .webhooks.delivery import attempt
-
-    _fresh_connection()
-    status = attempt(delivery_id)
-    return str(status) if status else "skipped"
-
-
-@task()
-def push(delivery_id: int) -> str:
-    """Make one attempt at one push delivery (same leases and policy as ``deliver``)."""
-    from .push.delivery import attempt
-
-    _fresh_connection()
-    status = attempt(delivery_id)
-    return str(status) if status else "skipped"
+    """Fan one event out into deliveries (idempotent) and wake them after commit."""
+    fresh_connection()
+    dispatched = dispatch_event(event_id)
+    transaction.on_commit(partial(enqueue_deliveries, dispatched.deliveries))
+    transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
+    return len(dispatched.deliveries) + len(dispatched.pushes)
 
 
 @task()
 def websub_ping(event_id: str) -> int:
     """Record the hub pings an event owes (WebSub publisher) and send the due ones."""
-    from .feeds.websub import request_pings_for_event, send_due
-
-    _fresh_connection()
+    fresh_connection()
     request_pings_for_event(event_id)
     return send_due()
 
@@ -60,9 +45,7 @@ def websub_ping(event_id: str) -> int:
 @task()
 def websub_send_due() -> int:
     """Send the hub pings that are due (the relay wakes this; the rows are the truth)."""
-    from .feeds.websub import send_due
-
-    _fresh_connection()
+    fresh_connection()
     return send_due()
 
 
@@ -80,27 +63,3 @@ def enqueue_dispatch(event_id: str) -> None:
     except Exception:
         # The relay dispatches any event left undispatched; the event is not lost.
         logger.exception("Could not enqueue dispatch of %s; the relay will pick it up", event_id)
-
-
-def enqueue_deliveries(delivery_ids: list[int]) -> None:
-    from .webhooks.models import Delivery
-
-    for delivery_id in delivery_ids:
-        try:
-            deliver.enqueue(delivery_id)
-        except Exception:
-            logger.exception("Could not enqueue delivery %s; the relay will retry", delivery_id)
-            with transaction.atomic():
-                Delivery.objects.filter(pk=delivery_id).update(enqueued_at=None)
-
-
-def enqueue_push_deliveries(delivery_ids: list[int]) -> None:
-    from .push.models import PushDelivery
-
-    for delivery_id in delivery_ids:
-        try:
-            push.enqueue(delivery_id)
-        except Exception:
-            logger.exception("Could not enqueue push %s; the relay will retry", delivery_id)
-            with transaction.atomic():
-                PushDelivery.objects.filter(pk=delivery_id).update(enqueued_at=None)

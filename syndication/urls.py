@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from .pull import views as pull_views
 
 urlpatterns = [
     path(
         "websub/<int:source_id>/<str:token>/",
-        views.websub_callback,
+        pull_views.websub_callback,
         name="syndication_websub_callback",
     ),
 ]

@@ -10,9 +10,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views
-from .admin_forms import SourceForm
-from .models import ImportedItem, Source
+from .pull import views as admin_views
+from .pull.forms import SourceForm
+from .pull.models import ImportedItem, Source
 from .push import views as push_views
 from .push.forms import PushTargetForm
 from .push.models import PushTarget

@@ -1,7 +1,32 @@
 """Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL says so."""
 
+import os
+
 import pytest
+import redis
 from django.core.management import call_command
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def redis_required() -> bool:
+    """Under CI (``CI`` or ``KANAL_REQUIRE_REDIS`` set) a missing Redis is a failure."""
+    return bool(os.environ.get("CI") or os.environ.get("KANAL_REQUIRE_REDIS"))
+
+
+@pytest.fixture(autouse=True)
+def _redis_for_redis_tests(request):
+    """Tests marked ``redis`` need a Redis server on 127.0.0.1:6379. Without one they skip on
+    a laptop and fail under CI, like the browser tests without Chromium."""
+    if request.node.get_closest_marker("redis") is None:
+        return
+    try:
+        redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        reason = f"needs Redis on {REDIS_HOST}:{REDIS_PORT} ({exc})"
+        if redis_required():
+            pytest.fail(f"{reason}; required under CI / KANAL_REQUIRE_REDIS", pytrace=False)
+        pytest.skip(reason)
 
 
 @pytest.fixture

@@ -7,14 +7,17 @@ their normalised form (see ``themes.labels``), so case and accents do not matter
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Page
 from wagtail.search import index
 
 from .labels import normalise_label
@@ -25,18 +28,55 @@ hex_colour = RegexValidator(
 
 
 class ThemeQuerySet(models.QuerySet):
-    def resolve(self, label: str) -> Theme | None:
-        """The theme a label stands for: its own name or slug, else one of its aliases."""
-        key = normalise_label(label)
-        if not key:
-            return None
-        alias = ThemeAlias.objects.select_related("theme").filter(normalised=key).first()
-        if alias is not None:
-            return alias.theme
+    """The one home of two rules other apps share: which theme a label stands for
+    (``label_map``, ``resolve``) and which pages carry a theme (``pages_condition``)."""
+
+    def label_map(self) -> dict[str, Theme]:
+        """Every normalised label that names a theme -> the theme, in two queries.
+
+        A theme answers to its name and its slug (the first theme in sort order wins a
+        clash); an alias (``ThemeAlias``) overrides both. Imports load this once per poll.
+        """
+        themes: dict[str, Theme] = {}
         for theme in self.only("pk", "name", "slug"):
-            if key in (normalise_label(theme.name), normalise_label(theme.slug)):
-                return theme
-        return None
+            themes.setdefault(normalise_label(theme.name), theme)
+            themes.setdefault(normalise_label(theme.slug), theme)
+        for alias in ThemeAlias.objects.filter(theme__in=self).select_related("theme"):
+            themes[alias.normalised] = alias.theme
+        themes.pop("", None)
+        return themes
+
+    def resolve(self, label: str) -> Theme | None:
+        """The theme a label stands for (see ``label_map``), or None."""
+        key = normalise_label(label)
+        return self.label_map().get(key) if key else None
+
+    def pages_condition(self) -> Q:
+        """A condition on ``wagtailcore.Page``: pages that carry any theme of this queryset.
+
+        Every page type with a many-to-many field to ``Theme`` counts, found through the app
+        registry, so the API filter and cache invalidation agree without this app naming
+        ``cms``'s page types (``themes`` imports nothing of Kanal's).
+        """
+        theme_ids = self.values("pk")
+        condition = Q(pk__in=[])
+        for field in _page_theme_fields():
+            through = field.remote_field.through
+            pages = through.objects.filter(
+                **{f"{field.m2m_reverse_field_name()}__in": theme_ids}
+            ).values(field.m2m_field_name())
+            condition |= Q(pk__in=pages)
+        return condition
+
+
+def _page_theme_fields() -> list[models.ManyToManyField]:
+    return [
+        field
+        for model in apps.get_models()
+        if issubclass(model, Page)
+        for field in model._meta.local_many_to_many
+        if field.related_model is Theme
+    ]
 
 
 class Theme(index.Indexed, ClusterableModel):

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
@@ -42,6 +43,7 @@ from .caching import conditional_response
 from .errors import error_response
 from .keys import ApiKeyAuthentication, RateThrottle
 from .pagination import apply_cursor, limit_and_offset, make_cursor, next_url
+from .params import positive_int
 from .search import SearchTooExpensive, search_budget
 
 PAGE_LIST_PARAMETERS = frozenset(
@@ -252,8 +254,6 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
 
     def find_object(self, queryset, request):
         if "id" in request.GET:
-            from .params import positive_int
-
             return queryset.filter(pk=positive_int("id", request.GET["id"])).first()
         site = Site.find_for_request(request)
         if site is None:
@@ -330,8 +330,6 @@ class SimpleEndpoint(KanalEndpointMixin, BaseAPIViewSet):
 
     @classmethod
     def get_urlpatterns(cls):
-        from django.urls import path
-
         return [
             path("", cls.as_view({"get": "listing_view"}), name="listing"),
             path("<int:pk>/", cls.as_view({"get": "detail_view"}), name="detail"),
@@ -349,7 +347,6 @@ class ImagesEndpoint(SimpleEndpoint):
         return self.model.objects.exclude(collection_id__in=hidden).order_by("pk")
 
     def represent(self, objects: list) -> list[dict]:
-
         ids = [obj.pk for obj in objects]
         images = {
             image.pk: image

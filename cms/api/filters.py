@@ -40,17 +40,12 @@ def kanal_page_models() -> list[type[KanalPage]]:
     ]
 
 
-def _pages_via(field: str, lookup: dict) -> Q:
-    """Pages whose ``field`` (themes or tags, on each content page type) matches ``lookup``."""
+def _pages_tagged(lookup: dict) -> Q:
+    """Pages whose tags (on each content page type) match ``lookup``."""
     condition = Q(pk__in=[])
     for model in kanal_page_models():
-        if field == "themes":
-            through = model._meta.get_field("themes").remote_field.through
-            source = f"{model._meta.model_name}_id"
-            ids = through.objects.filter(**lookup).values(source)
-        else:
-            tag_model = model._meta.get_field("tags").remote_field.through
-            ids = tag_model.objects.filter(**lookup).values("content_object_id")
+        tag_model = model._meta.get_field("tags").remote_field.through
+        ids = tag_model.objects.filter(**lookup).values("content_object_id")
         condition |= Q(pk__in=ids)
     return condition
 
@@ -66,7 +61,9 @@ class ThemeFilter(BaseFilterBackend):
         unknown = sorted(set(slugs) - {slug for _, slug in themes})
         if unknown:
             raise BadRequestError(f"theme: unknown theme slug(s): {', '.join(unknown)}")
-        return queryset.filter(_pages_via("themes", {"theme_id__in": [pk for pk, _ in themes]}))
+        return queryset.filter(
+            Theme.objects.filter(pk__in=[pk for pk, _ in themes]).pages_condition()
+        )
 
 
 class TagFilter(BaseFilterBackend):
@@ -82,7 +79,7 @@ class TagFilter(BaseFilterBackend):
         tag_ids = list(Tag.objects.filter(condition).values_list("pk", flat=True))
         if not tag_ids:
             raise BadRequestError(f"tag: no such tag: {', '.join(names)}")
-        return queryset.filter(_pages_via("tags", {"tag_id__in": tag_ids}))
+        return queryset.filter(_pages_tagged({"tag_id__in": tag_ids}))
 
 
 class LocaleFilter(BaseFilterBackend):

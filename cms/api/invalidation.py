@@ -27,7 +27,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from themes.models import Theme
 
-from ..models import KanalPage, OrganisationUnit, Person
+from ..models import OrganisationUnit, Person
 from ..representation.cache import bump
 
 
@@ -94,12 +94,8 @@ def on_unit_changed(sender, instance, **kwargs) -> None:
 
 
 def on_theme_changed(sender, instance, **kwargs) -> None:
-    ids: set[int] = set()
-    for model in _kanal_page_models():
-        through = model._meta.get_field("themes").remote_field.through
-        source = f"{model._meta.model_name}_id"
-        ids |= set(through.objects.filter(theme_id=instance.pk).values_list(source, flat=True))
-    bump(ids)
+    pages = Page.objects.filter(Theme.objects.filter(pk=instance.pk).pages_condition())
+    bump(pages.values_list("pk", flat=True))
 
 
 def on_visibility_changed(sender, instance, **kwargs) -> None:
@@ -115,16 +111,6 @@ def on_visibility_changed(sender, instance, **kwargs) -> None:
     """
     bump(Page.objects.values_list("pk", flat=True), create=False)
     transaction.on_commit(lambda: bump(Page.objects.values_list("pk", flat=True)))
-
-
-def _kanal_page_models() -> list[type[KanalPage]]:
-    from django.apps import apps
-
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, KanalPage) and not model._meta.abstract
-    ]
 
 
 def register_signal_handlers() -> None:

@@ -1,8 +1,8 @@
 """Headless preview: signed, short-lived tokens that show a draft to the front end.
 
-The admin's "Förhandsgranska på webbplatsen" button (``cms.api.admin``) signs a token bound
-to one page and one revision, valid ``KANAL_PREVIEW_TOKEN_MAX_AGE`` seconds (15 minutes),
-and opens ``KANAL_FRONTEND_URL/preview/?page=<id>#token=<token>`` (the token in the
+The admin's "Förhandsgranska på webbplatsen" button (``cms/wagtail_hooks.py``) signs a
+token bound to one page and one revision, valid ``KANAL_PREVIEW_TOKEN_MAX_AGE`` seconds
+(15 minutes), and opens ``KANAL_FRONTEND_URL/preview/?page=<id>#token=<token>`` (the token in the
 fragment: never sent to a server, never in ``Referer``). The front end asks
 ``/api/v2/preview/<id>/`` with ``Authorization: Bearer <token>`` and gets the revision's
 representation. A token in the query string is refused (URLs end up in logs and histories);

@@ -10,9 +10,11 @@ import time
 from django.urls import path
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from .caching import cache_control
+from .changes import ChangesView
 from .endpoints import (
     DocumentsEndpoint,
     ImagesEndpoint,
@@ -21,6 +23,8 @@ from .endpoints import (
     PeopleEndpoint,
     ThemesEndpoint,
 )
+from .feedback import FeedbackView
+from .preview import PreviewView
 
 STARTED_AT = time.time()
 CSRF_TOKEN = re.compile(rb'(?<=CSRFTOKEN"\] = ")[^"]*')
@@ -61,12 +65,6 @@ def with_validators(view):
 
 
 def get_urlpatterns() -> list:
-    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-
-    from .changes import ChangesView
-    from .feedback import FeedbackView
-    from .preview import PreviewView
-
     return [
         path("preview/<int:pk>/", PreviewView.as_view(), name="kanalapi-preview"),
         path("feedback/", FeedbackView.as_view(), name="kanalapi-feedback"),

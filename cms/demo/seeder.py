@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
@@ -346,8 +347,6 @@ class DemoSeeder:
 
 
 def _slug(title: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(title.replace("å", "a").replace("ä", "a").replace("ö", "o"))[:80] or "fil"
 
 

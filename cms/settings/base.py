@@ -304,6 +304,34 @@ KANAL_PURGE_EVERY_SECONDS = int(os.environ.get("KANAL_PURGE_EVERY_SECONDS", str(
 KANAL_ADMIN_EMAILS = env_list("KANAL_ADMIN_EMAILS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kanal@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# --- The demo superuser `make run` creates if missing (manage.py ensure_admin) -------------
+KANAL_ADMIN_USER = os.environ.get("KANAL_ADMIN_USER", "admin")
+KANAL_ADMIN_PASSWORD = os.environ.get("KANAL_ADMIN_PASSWORD", "changeme")
+
+# --- Editorial review (cms.review) -----------------------------------------------------------
+# A live page whose "last reviewed" date is older than this shows on the dashboard.
+KANAL_REVIEW_INTERVAL_DAYS = 365
+
+# --- Syndication (syndication/) --------------------------------------------------------------
+# Every setting the app reads is declared here, once, with its default; code reads
+# settings.KANAL_* directly (tests and cms.settings.integration override them).
+# Pull: (connect, read, total) seconds for one feed fetch.
+KANAL_PULL_TIMEOUTS = (5.0, 10.0, 20.0)
+# WebSub (https://www.w3.org/TR/websub/): subscribe to the hubs feeds declare. The hub must
+# reach KANAL_BASE_URL for the subscription to be verified.
+KANAL_WEBSUB_ENABLED = env_bool("KANAL_WEBSUB_ENABLED", True)
+# The relay: seconds between passes; a delivery enqueued but not claimed by then is
+# enqueued again (its task was lost before it ran).
+KANAL_RELAY_INTERVAL = 1.0
+KANAL_DELIVERY_REQUEUE_SECONDS = 120
+# Webhook deliveries: one attempt's lease (longer than the 15 s total timeout), concurrent
+# attempts per endpoint, the retry schedule (seconds after the 1st, 2nd … failed attempt; the
+# last repeats until the endpoint is disabled; ±20 % jitter), and how long an endpoint may
+# fail every attempt before it is disabled (syndication.webhooks.policy).
+KANAL_DELIVERY_LEASE_SECONDS = 60
+KANAL_WEBHOOK_MAX_IN_FLIGHT = 2
+KANAL_WEBHOOK_RETRY_SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600)
+KANAL_WEBHOOK_DISABLE_AFTER_SECONDS = 5 * 24 * 3600
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
 SPECTACULAR_SETTINGS = {

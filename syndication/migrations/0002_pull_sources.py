@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import syndication.models.pull
+import syndication.pull.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('last_skipped', models.JSONField(blank=True, default=list, editable=False)),
                 ('hub_url', models.URLField(blank=True, editable=False, max_length=2000)),
                 ('topic_url', models.URLField(blank=True, editable=False, max_length=2000)),
-                ('websub_secret', models.CharField(default=syndication.models.pull._new_secret, editable=False, max_length=100)),
+                ('websub_secret', models.CharField(default=syndication.pull.models._new_secret, editable=False, max_length=100)),
                 ('websub_state', models.CharField(blank=True, editable=False, max_length=20)),
                 ('websub_lease_expires_at', models.DateTimeField(editable=False, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

@@ -25,9 +25,14 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-from syndication.models.pull import SourceKind
+from syndication import http
 
-from .cleaning import clean_url
+from .coerce import clean_url
+from .fetch import FetchError, fetch
+from .guard import RefusedDocument, guard
+from .models import SourceKind
+from .parse import parse
+from .values import NotAFeed
 
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com"}
 _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com"}
@@ -151,12 +156,6 @@ class DiscoveryError(ValueError):
 
 def discover(value: str) -> Resolved:
     """Resolve offline if possible, else look at the page (safe client). Raises DiscoveryError."""
-    from syndication import http
-
-    from .fetch import FetchError, fetch
-    from .guard import RefusedDocument, guard
-    from .parse import NotAFeed, parse
-
     resolved = resolve_offline(value)
     if resolved is not None:
         return resolved

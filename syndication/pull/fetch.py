@@ -10,8 +10,7 @@ Requests to one host are serialised (one at a time per host, across processes an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import timedelta
 
 from django.conf import settings
 
@@ -24,8 +23,6 @@ ACCEPT = (
     "application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1"
 )
 MAX_REDIRECTS = 5
-# Overridable in settings (tests use short ones): KANAL_PULL_TIMEOUTS = (connect, read, total).
-DEFAULT_TIMEOUTS = (5.0, 10.0, 20.0)
 
 
 class FetchError(Exception):
@@ -47,23 +44,6 @@ class FetchResult:
     not_modified: bool = False
     hub_links: tuple[str, ...] = ()
     self_link: str = ""
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> timedelta | None:
-    """RFC 9110 Retry-After: delay-seconds or an HTTP-date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=min(int(value), 7 * 24 * 3600))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    delay = when - (now or datetime.now(UTC))
-    return max(delay, timedelta(0))
 
 
 def _link_header(value: str) -> tuple[list[str], str]:
@@ -92,9 +72,7 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    connect_timeout, read_timeout, total_timeout = getattr(
-        settings, "KANAL_PULL_TIMEOUTS", DEFAULT_TIMEOUTS
-    )
+    connect_timeout, read_timeout, total_timeout = settings.KANAL_PULL_TIMEOUTS
     with host_slot(url):
         try:
             response = http.request(
@@ -120,7 +98,7 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
     if response.status in (429, 503):
         raise FetchError(
             f"The server answered {response.status} (busy); trying again later.",
-            parse_retry_after(response.headers.get("Retry-After")),
+            http.parse_retry_after(response.headers.get("Retry-After")),
         )
     if response.status == 410:
         raise FetchError("The feed is gone (410). Remove or deactivate this source.")

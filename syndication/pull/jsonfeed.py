@@ -9,9 +9,10 @@ or has neither content, title nor URL is skipped with a reason.
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
-from .cleaning import clean_block, clean_text, clean_url, parse_iso_datetime
+from .coerce import clean_block, clean_text, clean_url, parse_iso_datetime
 from .values import (
     MAX_AUTHOR,
     MAX_CONTENT,
@@ -21,6 +22,7 @@ from .values import (
     MAX_LABELS,
     MAX_TITLE,
     Enclosure,
+    NotAFeed,
     ParsedEntry,
     ParsedFeed,
     SkippedEntry,
@@ -33,8 +35,6 @@ VERSIONS = {
 
 
 def parse(body: bytes, feed_url: str) -> ParsedFeed:
-    from .parse import NotAFeed
-
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -124,7 +124,5 @@ def _item(item: Any, position: int, base: str) -> ParsedEntry:
 
 
 def _text_to_html(text: str) -> str:
-    from html import escape
-
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)

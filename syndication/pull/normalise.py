@@ -27,17 +27,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cms.video_urls import UnknownVideoURL, parse_video_url
 
-from .sanitise import html_to_text, sanitise_html
-from .values import MAX_TITLE, NormalisedItem, ParsedEntry, ParsedFeed
+from .echo import is_own_url
+from .richtext import html_to_text, sanitise_html
+from .values import MAX_TITLE, NormalisedItem, ParsedEntry, ParsedFeed, SkipEntry
 
 MAX_INTRO = 600
 MAX_DESCRIPTION = 5_000
 _SPACE = re.compile(r"\s+")
 _TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_cid$|mc_eid$)", re.IGNORECASE)
-
-
-class SkipEntry(ValueError):
-    """This entry is not imported; ``str(exc)`` is the recorded reason."""
 
 
 def normalise_url_identity(value: str) -> str:
@@ -144,8 +141,6 @@ def fingerprint(item: dict) -> str:
 
 def normalise(entry: ParsedEntry, identity: FeedIdentity) -> NormalisedItem:
     """One entry -> NormalisedItem, or SkipEntry with the reason."""
-    from .echo import is_own_url
-
     key, candidates = identity.keys(entry)
     url = entry.link
     if url and is_own_url(url):

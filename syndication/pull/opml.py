@@ -16,12 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from syndication.models import Source
-from syndication.models.pull import ImportPolicy
-
-from .cleaning import clean_text, clean_url
+from .coerce import clean_text, clean_url
 from .discovery import resolve_offline
 from .guard import RefusedDocument, guard
+from .models import ImportPolicy, Source
 
 MAX_OUTLINES = 1000
 MAX_DEPTH = 50

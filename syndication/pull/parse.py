@@ -15,7 +15,7 @@ feedparser falls back to its loose sgmllib parser, which expands only the five p
 numeric entities. (Forcing the loose parser for everything would also be safe, but it is slower
 and worse at namespaces, so we verify the strict path instead; ``tests/syndication`` pin this.)
 
-feedparser's own HTML sanitiser is switched off: ``pull.sanitise`` (nh3 + Wagtail) does that,
+feedparser's own HTML sanitiser is switched off: ``pull.richtext`` (nh3 + Wagtail) does that,
 and feedparser's lets SVG and some ``javascript:`` forms through.
 """
 
@@ -28,8 +28,9 @@ import feedparser
 import feedparser.api
 
 from . import jsonfeed
-from .cleaning import clean_block, clean_text, clean_url, struct_time_to_utc
+from .coerce import clean_block, clean_text, clean_url, struct_time_to_utc
 from .guard import GuardedDocument
+from .richtext import html_to_text
 from .values import (
     MAX_AUTHOR,
     MAX_CONTENT,
@@ -40,6 +41,7 @@ from .values import (
     MAX_SUMMARY,
     MAX_TITLE,
     Enclosure,
+    NotAFeed,
     ParsedEntry,
     ParsedFeed,
     SkippedEntry,
@@ -49,10 +51,6 @@ logger = logging.getLogger(__name__)
 
 SAFE_XML_PARSERS = ["xml.sax.expatreader"]
 feedparser.api.PREFERRED_XML_PARSERS = SAFE_XML_PARSERS
-
-
-class NotAFeed(ValueError):
-    """The document parsed to nothing that looks like a feed."""
 
 
 def parse(document: GuardedDocument, feed_url: str) -> ParsedFeed:
@@ -67,7 +65,7 @@ def parse_xml(body: bytes, feed_url: str) -> ParsedFeed:
     feedparser.api.PREFERRED_XML_PARSERS = SAFE_XML_PARSERS
     # No Content-Location: feedparser would then "resolve" relative guids into URLs, making
     # identities depend on where the feed was fetched from. We resolve links ourselves
-    # (against the feed URL) and relative URLs inside content in ``pull.sanitise``.
+    # (against the feed URL) and relative URLs inside content in ``pull.richtext``.
     result = feedparser.parse(
         io.BytesIO(body),
         response_headers={"content-type": "application/xml; charset=utf-8"},
@@ -96,9 +94,6 @@ def parse_xml(body: bytes, feed_url: str) -> ParsedFeed:
             feed.hub_urls.append(href)
         elif rel == "self" and not feed.self_url:
             feed.self_url = href
-    feed.is_youtube = "yt" in (result.get("namespaces") or {}) or any(
-        entry.get("yt_videoid") for entry in raw_entries[:5]
-    )
     if result.get("bozo") and raw_entries:
         feed.warnings.append(
             f"The feed is not well-formed XML; read leniently "
@@ -169,8 +164,6 @@ def _entry(raw, position: int, base: str, feed_url: str) -> ParsedEntry:
 
 def _plain_title(raw) -> str:
     """Titles are plain text: Atom's ``type="html"`` titles (and stray markup) lose their tags."""
-    from .sanitise import html_to_text
-
     title = raw.get("title")
     if not isinstance(title, str):
         return ""

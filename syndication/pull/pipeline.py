@@ -1,8 +1,11 @@
 """The pull flow for one source: fetch -> guard -> parse -> normalise -> upsert.
 
 ``poll_source(source)`` fetches and imports, then records the outcome on the source
-(``schedule.record_success`` / ``record_failure``). ``import_document`` is the part after the
-fetch, shared with WebSub notifications (whose body arrives in a request) and tests.
+(``schedule.record_success`` / ``record_failure``) and returns a ``PollReport``, which names
+the WebSub hubs the feed declared: subscribing to them is the caller's to schedule
+(``syndication.pull.tasks``), so this module never reaches up to WebSub or the task queue.
+``import_document`` is the part after the fetch, shared with WebSub notifications (whose body
+arrives in a request) and tests.
 
 A re-poll that changes nothing writes no pages: a 304 stops after the fetch, a 200 whose body
 hashes to what we last imported stops before parsing, and a changed body whose entries all
@@ -17,16 +20,15 @@ import time
 from dataclasses import dataclass, field
 
 from syndication import http
-from syndication.models import Source
-from syndication.models.pull import Outcome
 
 from . import schedule
 from .fetch import FetchError, fetch
 from .guard import RefusedDocument, guard
-from .normalise import FeedIdentity, SkipEntry, normalise, raw_hash
-from .parse import NotAFeed, parse
-from .upsert import CREATED, TOMBSTONE, UNCHANGED, UPDATED, ImportContext, upsert
-from .values import ParsedFeed
+from .models import PollOutcome, Source
+from .normalise import FeedIdentity, normalise, raw_hash
+from .parse import parse
+from .upsert import ImportContext, upsert
+from .values import EntryOutcome, NotAFeed, ParsedFeed, SkipEntry
 
 logger = logging.getLogger(__name__)
 MAX_RECORDED_SKIPS = 50
@@ -34,28 +36,35 @@ MAX_RECORDED_SKIPS = 50
 
 @dataclass
 class PollReport:
+    """What one poll did: its ``PollOutcome``, an ``EntryOutcome`` count per entry, the
+    entries skipped (``transient`` ones are retried on the next poll) and, for the caller to
+    act on, the WebSub hubs and topic the feed declared (W3C WebSub §4, discovery)."""
+
     source_id: int
-    outcome: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
+    outcome: PollOutcome | str = ""
+    counts: dict[EntryOutcome, int] = field(default_factory=dict)
     skipped: list[dict] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
     feed: ParsedFeed | None = None
+    hubs: list[str] = field(default_factory=list)
+    topic: str = ""
 
-    def count(self, outcome: str) -> None:
+    def count(self, outcome: EntryOutcome) -> None:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
 
     @property
     def created(self) -> int:
-        return self.counts.get(CREATED, 0)
+        return self.counts.get(EntryOutcome.CREATED, 0)
 
     @property
     def updated(self) -> int:
-        return self.counts.get(UPDATED, 0)
+        return self.counts.get(EntryOutcome.UPDATED, 0)
 
 
 def poll_source(source: Source) -> PollReport:
-    """Fetch and import one source, record the outcome and the next poll time.
+    """Fetch and import one source, record the outcome and the next poll time; the report
+    names the hubs found (subscribing is the caller's: ``syndication.pull.tasks``).
 
     Only one poller works on a source at a time (``schedule.claim_poll``): a source another
     process is polling is skipped with the outcome ``busy``, and nothing is recorded on it.
@@ -63,7 +72,7 @@ def poll_source(source: Source) -> PollReport:
     started = time.monotonic()
     if not schedule.claim_poll(source):
         report = PollReport(source.pk)
-        report.outcome = Outcome.BUSY
+        report.outcome = PollOutcome.BUSY
         report.error = "another poller is importing this source right now; skipped"
         return _done(report, started)
     try:
@@ -79,36 +88,33 @@ def _poll(source: Source, started: float) -> PollReport:
     try:
         result = fetch(url, etag=source.etag, last_modified=source.last_modified)
     except http.UnsafeURLError as exc:
-        report.outcome, report.error = Outcome.REFUSED, f"Refused URL: {exc}"
+        report.outcome, report.error = PollOutcome.REFUSED, f"Refused URL: {exc}"
         schedule.record_failure(source, report.error)
         return _done(report, started)
     except FetchError as exc:
-        report.outcome, report.error = Outcome.FAILED, str(exc)
+        report.outcome, report.error = PollOutcome.FAILED, str(exc)
         schedule.record_failure(source, report.error, retry_after=exc.retry_after)
         return _done(report, started)
 
     if result.not_modified:
-        report.outcome = Outcome.NOT_MODIFIED
+        report.outcome = PollOutcome.NOT_MODIFIED
         schedule.record_success(source, report.outcome, etag=result.etag,
                                 last_modified=result.last_modified)  # fmt: skip
         return _done(report, started)
 
     body_hash = hashlib.sha256(result.body).hexdigest()
     if body_hash == source.body_hash:
-        report.outcome = Outcome.UNCHANGED
+        report.outcome = PollOutcome.UNCHANGED
         schedule.record_success(source, report.outcome, etag=result.etag,
                                 last_modified=result.last_modified)  # fmt: skip
         return _done(report, started)
 
     import_document(source, result.body, result.content_type, result.url, report=report)
-    if report.outcome in (Outcome.REFUSED, Outcome.FAILED):
+    if report.outcome in (PollOutcome.REFUSED, PollOutcome.FAILED):
         schedule.record_failure(source, report.error)
         return _done(report, started)
-    from .websub import note_hubs
-
-    hubs = list(result.hub_links) + (report.feed.hub_urls if report.feed else [])
-    topic = result.self_link or (report.feed.self_url if report.feed else "") or result.url
-    note_hubs(source, hubs, topic)
+    report.hubs = list(result.hub_links) + (report.feed.hub_urls if report.feed else [])
+    report.topic = result.self_link or (report.feed.self_url if report.feed else "") or result.url
     # Remember the body only when every entry went through: a transient failure retries.
     clean = not any(s.get("transient") for s in report.skipped)
     schedule.record_success(
@@ -142,10 +148,10 @@ def import_document(
         document = guard(body, content_type)
         feed = parse(document, feed_url)
     except RefusedDocument as exc:
-        report.outcome, report.error = Outcome.REFUSED, f"Refused: {exc}"
+        report.outcome, report.error = PollOutcome.REFUSED, f"Refused: {exc}"
         return report
     except NotAFeed as exc:
-        report.outcome, report.error = Outcome.FAILED, str(exc)
+        report.outcome, report.error = PollOutcome.FAILED, str(exc)
         return report
     report.feed = feed
     for skipped in feed.skipped:
@@ -162,7 +168,7 @@ def import_document(
         if known is not None and (known.page_id is None or known.raw_hash == raw_hash(entry)):
             if known.pk not in seen:
                 seen.add(known.pk)
-                report.count(UNCHANGED if known.page_id else TOMBSTONE)
+                report.count(EntryOutcome.UNCHANGED if known.page_id else EntryOutcome.TOMBSTONE)
             continue
         try:
             items.append(normalise(entry, identity))
@@ -174,10 +180,13 @@ def import_document(
     for item in items:
         record = context.find(item)
         if record is not None and record.pk in seen:
-            report.count("duplicate_in_feed")
+            report.count(EntryOutcome.DUPLICATE_IN_FEED)
             continue
         try:
             _page, outcome = upsert(context, item)
+        except SkipEntry as exc:  # permanent: the next poll would skip it again
+            report.skipped.append({"key": item.key[:200], "reason": str(exc)[:300]})
+            continue
         except Exception as exc:  # one entry's failure is recorded; the rest still imports
             logger.warning(
                 "Entry %s of source %s not imported: %r", item.key, source.pk, exc, exc_info=True
@@ -191,5 +200,7 @@ def import_document(
         if record is not None:
             seen.add(record.pk)
     report.skipped = report.skipped[:MAX_RECORDED_SKIPS]
-    report.outcome = Outcome.IMPORTED if (report.created or report.updated) else Outcome.UNCHANGED
+    report.outcome = (
+        PollOutcome.IMPORTED if (report.created or report.updated) else PollOutcome.UNCHANGED
+    )
     return report

@@ -8,9 +8,9 @@
   its last error in the admin dashboard.
 * ``claim_poll``/``release_poll``: one poll of a source at a time, across processes and
   machines (a lease on the row); a poll that finds its source busy skips it and says so.
-* ``enqueue_due_polls()`` is what the relay calls: it claims due sources by pushing their
-  ``next_poll_at`` a lease ahead (so two relays never enqueue the same poll twice) and
-  enqueues one ``poll_source_task`` per source.
+* ``claim_due_sources()`` claims due sources by pushing their ``next_poll_at`` a lease ahead
+  (so two relays never enqueue the same poll twice); the relay enqueues one poll per claimed
+  source (``syndication.pull.tasks.enqueue_due_polls``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from syndication import notify
-from syndication.models import Source
-from syndication.models.pull import MAX_BACKOFF, UNHEALTHY_AFTER, Outcome
+
+from .models import MAX_BACKOFF, UNHEALTHY_AFTER, PollOutcome, Source
 
 logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=15)
@@ -53,7 +53,7 @@ def failure_delay(source: Source, failures: int, retry_after: timedelta | None =
 
 def record_success(
     source: Source,
-    outcome: str,
+    outcome: PollOutcome | str,
     *,
     etag: str = "",
     last_modified: str = "",
@@ -97,7 +97,7 @@ def record_failure(source: Source, error: str, *, retry_after: timedelta | None 
     changes = {
         "poll_lease_until": None,  # the poll ends here: its lease is released
         "last_polled_at": now,
-        "last_outcome": Outcome.REFUSED if error.startswith("Refused") else Outcome.FAILED,
+        "last_outcome": PollOutcome.REFUSED if error.startswith("Refused") else PollOutcome.FAILED,
         "last_error": error[:2000],
         "error_count": failures,
         "next_poll_at": now + failure_delay(source, failures, retry_after),
@@ -111,19 +111,19 @@ def record_failure(source: Source, error: str, *, retry_after: timedelta | None 
         notify.source_unhealthy(source)
 
 
-def poll_now(source: Source) -> None:
-    """Make the source due at once (the admin's "Poll now")."""
+def make_due(source: Source) -> None:
+    """Make the source due at once (the admin's "Poll now"; the caller enqueues the poll)."""
     Source.objects.filter(pk=source.pk).update(next_poll_at=timezone.now())
-    from .tasks import poll_source_task
-
-    transaction.on_commit(lambda: poll_source_task.enqueue(source.pk))
 
 
-def enqueue_due_polls(limit: int = 100) -> int:
-    """Claim due sources and enqueue their polls; the relay calls this every tick."""
-    from .tasks import poll_source_task
+def claim_due_sources(limit: int = 100, now=None) -> list[int]:
+    """Claim due sources for polling and return their ids.
 
-    now = timezone.now()
+    The claim pushes ``next_poll_at`` a lease ahead in the same transaction that selects the
+    rows (``SKIP LOCKED`` where the database has it), so two relays never claim one source;
+    a poll whose task is lost runs again when the lease ends. The relay enqueues the polls.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         due = Source.objects.due(now).order_by("next_poll_at")
         if connection.features.has_select_for_update_skip_locked:
@@ -131,27 +131,7 @@ def enqueue_due_polls(limit: int = 100) -> int:
         ids = list(due.values_list("pk", flat=True)[:limit])
         if ids:
             Source.objects.filter(pk__in=ids).update(next_poll_at=now + CLAIM_LEASE)
-            for pk in ids:
-                transaction.on_commit(lambda pk=pk: poll_source_task.enqueue(pk))
-    return len(ids)
-
-
-RENEW_LEASES_EVERY = timedelta(minutes=10)
-_last_lease_renewal = {"at": None}
-
-
-def run_due(now=None) -> int:
-    """The relay's one hook into the pull side: enqueue due polls; renew WebSub leases
-    (every ten minutes). Returns the number of polls enqueued."""
-    from .websub import renew_leases
-
-    now = now or timezone.now()
-    polls = enqueue_due_polls()
-    last = _last_lease_renewal["at"]
-    if last is None or now - last >= RENEW_LEASES_EVERY:
-        _last_lease_renewal["at"] = now
-        renew_leases(now)
-    return polls
+    return ids
 
 
 def claim_poll(source: Source) -> bool:

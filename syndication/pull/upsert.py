@@ -1,6 +1,6 @@
 """The one place that creates and updates imported pages.
 
-``upsert(source, item, existing)`` -> ``(page, outcome)``. Invariants:
+``upsert(context, item)`` -> ``(page, EntryOutcome)``. Invariants:
 
 * identity is ``(source, key)``; an entry whose ``candidate_keys`` match an existing
   ``ImportedItem`` is that item, whichever of its identities the feed uses today;
@@ -9,6 +9,8 @@
 * a real change writes one new revision (published at once, or left for moderation);
 * once an editor has made a revision we did not make, the page is ``locally_edited`` and never
   overwritten again;
+* an entry that cannot become the index's page type (no video for a video index) is a
+  permanent ``SkipEntry``, not an error to retry;
 * a deleted page leaves its ``ImportedItem`` as a tombstone (``page`` NULL): never re-created;
 * each create/update runs in one ``transaction.atomic()``, so the page, its revision, its
   bookkeeping row and its events commit together or not at all.
@@ -30,19 +32,12 @@ from cms.events import EventType
 from cms.events.recording import record as record_event
 from cms.models import ArticlePage, VideoIndexPage, VideoPage
 from cms.video_urls import parse_video_url
-from syndication.models import ImportedItem, Source
-from syndication.models.pull import ImportPolicy
 from themes.labels import normalise_label
-from themes.models import Theme, ThemeAlias
+from themes.models import Theme
 
-from .values import NormalisedItem
+from .models import ImportedItem, ImportPolicy, Source
+from .values import EntryOutcome, NormalisedItem, SkipEntry
 
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-SEEN_BEFORE = "seen_before"
-LOCALLY_EDITED = "locally_edited"
-TOMBSTONE = "tombstone"
 MAX_SEEN_FINGERPRINTS = 50
 
 
@@ -54,7 +49,7 @@ class ImportContext:
     index: Page
     existing: dict[str, ImportedItem]
     by_link: dict[str, ImportedItem] = field(default_factory=dict)
-    theme_by_label: dict[str, Theme] = field(default_factory=dict)
+    theme_by_label: dict[str, Theme] | None = None
     default_themes: list[Theme] = field(default_factory=list)
 
     @classmethod
@@ -86,14 +81,10 @@ class ImportContext:
         return None
 
     def themes_for(self, labels: tuple[str, ...]) -> tuple[list[Theme], list[str]]:
-        """Labels -> (theme ids, other labels as tags), as ``Theme.objects.resolve`` does."""
-        if not self.theme_by_label:
-            for theme in Theme.objects.only("pk", "name", "slug"):
-                self.theme_by_label.setdefault(normalise_label(theme.name), theme)
-                self.theme_by_label.setdefault(normalise_label(theme.slug), theme)
-            for alias in ThemeAlias.objects.select_related("theme"):
-                self.theme_by_label[alias.normalised] = alias.theme
-            self.theme_by_label.setdefault("", None)  # marks "loaded"
+        """Labels -> (themes, other labels as tags), with the theme app's own resolver
+        (``Theme.objects.label_map``, loaded once per poll)."""
+        if self.theme_by_label is None:
+            self.theme_by_label = Theme.objects.label_map()
             self.default_themes = list(self.source.default_themes.all())
         themes = list(self.default_themes)
         tags = list(self.source.tag_list)
@@ -107,17 +98,18 @@ class ImportContext:
         return themes, tags
 
 
-def upsert(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, str]:
+def upsert(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, EntryOutcome]:
+    """Create or update the item's page; raises ``SkipEntry`` for an entry that never fits."""
     record = context.find(item)
     if record is not None:
         if record.page_id is None:
-            return None, TOMBSTONE
+            return None, EntryOutcome.TOMBSTONE
         if record.fingerprint == item.fingerprint:
-            return None, UNCHANGED
+            return None, EntryOutcome.UNCHANGED
         if item.fingerprint in record.seen_fingerprints:
-            return None, SEEN_BEFORE
+            return None, EntryOutcome.SEEN_BEFORE
         if record.locally_edited:
-            return None, LOCALLY_EDITED
+            return None, EntryOutcome.LOCALLY_EDITED
         return _update(context, record, item)
     return _create(context, item)
 
@@ -167,10 +159,10 @@ def _save(context: ImportContext, page):
     return revision
 
 
-def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, str]:
+def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, EntryOutcome]:
     page_class = _page_class(context)
     if page_class is VideoPage and not item.video_url:
-        raise ValueError("not a video (the source imports into a video index)")
+        raise SkipEntry("not a video (the source imports into a video index)")
     with transaction.atomic():
         page = page_class(slug=_slug(context, item), live=False)
         _apply(page, context, item)
@@ -192,8 +184,8 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
         context.existing[item.key] = record
         if item.link_key:
             context.by_link.setdefault(item.link_key, record)
-        _record_imported(context.source, record, page, CREATED)
-    return page, CREATED
+        _record_imported(context.source, record, page, EntryOutcome.CREATED)
+    return page, EntryOutcome.CREATED
 
 
 def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
@@ -202,7 +194,7 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
         if page.latest_revision_id != record.last_revision_id:
             record.locally_edited = True
             record.save(update_fields=["locally_edited", "updated_at"])
-            return page, LOCALLY_EDITED
+            return page, EntryOutcome.LOCALLY_EDITED
         _apply(page, context, item)
         revision = _save(context, page)
         record.seen_fingerprints = [*record.seen_fingerprints, item.fingerprint][
@@ -219,15 +211,18 @@ def _update(context: ImportContext, record: ImportedItem, item: NormalisedItem):
                 "raw_hash", "updated_at",
             ]
         )  # fmt: skip
-        _record_imported(context.source, record, page, UPDATED)
-    return page, UPDATED
+        _record_imported(context.source, record, page, EntryOutcome.UPDATED)
+    return page, EntryOutcome.UPDATED
 
 
-def _record_imported(source: Source, record: ImportedItem, page: Page, outcome: str) -> None:
+def _record_imported(
+    source: Source, record: ImportedItem, page: Page, outcome: EntryOutcome
+) -> None:
     """Record ``syndication.imported`` in the same transaction as the page write.
 
-    The one seam to the event core (``cms.events.record``). ``page.published`` is recorded by
-    the event core itself from Wagtail's publish signal, inside this same transaction. The
+    The one seam to the event core (``cms.events.recording.record``). ``page.published`` is
+    recorded by the event core itself from Wagtail's publish signal, inside this same
+    transaction. The
     data names the source and the original; the page content travels in ``page.published``
     (a draft awaiting moderation publishes nothing).
     """
@@ -239,7 +234,7 @@ def _record_imported(source: Source, record: ImportedItem, page: Page, outcome: 
             "source": {"id": source.pk, "name": source.name},
             "key": record.key,
             "url": record.url,
-            "outcome": outcome,
+            "outcome": str(outcome),
             "live": page.live,
         },
     )

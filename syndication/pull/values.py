@@ -1,7 +1,9 @@
-"""Values that cross the pull stages' seams (lemon24/reader style: plain, typed, immutable)."""
+"""Values that cross the pull stages' seams (lemon24/reader style: plain, typed, immutable),
+and the refusals the stages hand each other (``NotAFeed``, ``SkipEntry``)."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +18,28 @@ MAX_LABEL = 100
 MAX_ENCLOSURES = 10
 MAX_URL = 2_000
 MAX_AUTHOR = 200
+
+
+class NotAFeed(ValueError):
+    """The document parsed to nothing that looks like a feed (XML or JSON Feed)."""
+
+
+class SkipEntry(ValueError):
+    """This entry is not imported, now or on a later poll: a permanent skip.
+    ``str(exc)`` is the reason recorded on the source."""
+
+
+class EntryOutcome(enum.StrEnum):
+    """What one poll did with one entry (``PollReport.counts``; the ``outcome`` of the
+    ``syndication.imported`` event)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    SEEN_BEFORE = "seen_before"  # a fingerprint this item had before: a flapping feed
+    LOCALLY_EDITED = "locally_edited"  # an editor changed the page: never overwritten
+    TOMBSTONE = "tombstone"  # the page was deleted: never re-created
+    DUPLICATE_IN_FEED = "duplicate_in_feed"  # a second entry with the same identity
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,6 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     skipped: list[SkippedEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    is_youtube: bool = False
 
 
 @dataclass(frozen=True)

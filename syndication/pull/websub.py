@@ -1,7 +1,8 @@
 """WebSub subscriber (W3C Recommendation, https://www.w3.org/TR/websub/).
 
 * Discovery (§4): hubs and the topic (``rel="self"``) come from the feed's HTTP ``Link``
-  headers or from the feed itself; ``note_hubs`` records them after each poll.
+  headers or from the feed itself; the poll report names them and ``note_hubs`` records
+  them, answering whether a subscription request is due (the task layer sends it).
 * Subscribing (§5.1): a form-encoded POST to the hub with ``hub.callback``, ``hub.mode``,
   ``hub.topic``, ``hub.lease_seconds`` and ``hub.secret`` (one random secret per source).
 * Verification of intent (§5.3): the hub GETs our callback with ``hub.challenge``; we echo it
@@ -11,7 +12,8 @@
 * Content distribution (§7, §8): the hub POSTs the new feed body; ``X-Hub-Signature:
   sha256=<hex HMAC of the body with our secret>`` (sha1/sha384/sha512 accepted) must match,
   or the body is ignored (we still answer 2xx as §8 allows, so an attacker learns nothing).
-* Leases are renewed a day before they expire (``renew_leases``, called by the relay).
+* Leases are renewed a day before they expire: ``sources_to_renew`` names them; the relay
+  keeps the clock and enqueues the renewals.
 * Polling never stops: a verified subscription only makes updates arrive sooner.
 """
 
@@ -25,12 +27,13 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from syndication import http
-from syndication.models import Source
+
+from .models import Source
+from .pipeline import PollReport, import_document
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ _DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sh
 
 
 def enabled() -> bool:
-    return getattr(settings, "KANAL_WEBSUB_ENABLED", True)
+    return settings.KANAL_WEBSUB_ENABLED
 
 
 def callback_url(source: Source) -> str:
@@ -70,23 +73,21 @@ def lease_from(value: str | None) -> int:
     return max(MIN_LEASE_SECONDS, min(int(text), MAX_LEASE_SECONDS))
 
 
-def note_hubs(source: Source, hubs: list[str], topic: str) -> None:
-    """Remember the hub a poll discovered; subscribe when it is new or not yet verified."""
+def note_hubs(source: Source, hubs: list[str], topic: str) -> bool:
+    """Remember the hub a poll discovered. True when a subscription request should be sent
+    (the hub is new or not yet verified, and WebSub is enabled); the caller schedules it."""
     hub = next((h for h in hubs if h), "")
     if not hub:
         if source.hub_url:
             Source.objects.filter(pk=source.pk).update(hub_url="", websub_state="")
             source.hub_url, source.websub_state = "", ""
-        return
+        return False
     unchanged = (hub, topic) == (source.hub_url, source.topic_url)
     if unchanged and source.websub_state in (PENDING, VERIFIED, DENIED):
-        return
+        return False
     Source.objects.filter(pk=source.pk).update(hub_url=hub, topic_url=topic)
     source.hub_url, source.topic_url = hub, topic
-    if enabled():
-        from .tasks import websub_subscribe_task
-
-        transaction.on_commit(lambda: websub_subscribe_task.enqueue(source.pk))
+    return enabled()
 
 
 def subscribe(source: Source, mode: str = "subscribe") -> bool:
@@ -175,25 +176,20 @@ def signature_ok(source: Source, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected, given.strip().lower())
 
 
-def receive(source: Source, body: bytes, content_type: str, signature: str | None):
+def receive(
+    source: Source, body: bytes, content_type: str, signature: str | None
+) -> PollReport | None:
     """A content distribution POST: import the body if (and only if) the signature holds."""
-    from .pipeline import import_document
-
     if not signature_ok(source, body, signature):
         logger.warning("WebSub notification for source %s ignored: bad signature", source.pk)
         return None
     return import_document(source, body, content_type, source.topic_url or source.feed_url)
 
 
-def renew_leases(now=None) -> int:
-    """Re-subscribe sources whose lease ends within a day (called from the relay)."""
-    from .tasks import websub_subscribe_task
-
+def sources_to_renew(now=None) -> list[int]:
+    """Ids of verified subscriptions whose lease ends within ``RENEW_BEFORE`` (a day)."""
     now = now or timezone.now()
     due = Source.objects.active().filter(
         websub_state=VERIFIED, websub_lease_expires_at__lte=now + RENEW_BEFORE
     )
-    ids = list(due.values_list("pk", flat=True))
-    for pk in ids:
-        websub_subscribe_task.enqueue(pk)
-    return len(ids)
+    return list(due.values_list("pk", flat=True))

@@ -20,7 +20,7 @@ class CredentialsError(RuntimeError):
 
 
 def _fernet() -> Fernet:
-    key = getattr(settings, "KANAL_CREDENTIALS_KEY", "")
+    key = settings.KANAL_CREDENTIALS_KEY
     if not key:
         raise CredentialsError(
             "KANAL_CREDENTIALS_KEY is not set, so credentials cannot be stored encrypted. "

@@ -10,8 +10,8 @@ has to see, not a row that quietly retries forever. The rules, by the client's
 * ``AUTH`` (401/403): failed after ``AUTH_FAILURES_BEFORE_STOP`` attempts; the target is
   stopped and the administrators told (``delivery._update_target_health``).
 * ``THROTTLED`` (429/503): the next attempt waits for ``Retry-After`` (seconds or an HTTP
-  date, RFC 9110 §10.2.3, capped at 24 h — the webhooks' parser, one rule for both); without
-  the header, the backoff below.
+  date, RFC 9110 §10.2.3, capped at a day — ``syndication.http.parse_retry_after``, the one
+  reading shared with webhooks); without the header, the backoff below.
 * ``TRANSIENT`` (5xx, timeouts, refused connections): exponential backoff,
   ``KANAL_PUSH_RETRY_BASE_SECONDS`` x 2^(n-1) after the n-th failed attempt, capped at
   ``KANAL_PUSH_RETRY_MAX_DELAY_SECONDS``, with ±20 % jitter so a recovering blog is not hit by
@@ -36,7 +36,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from ..webhooks.policy import JITTER, parse_retry_after
+from ..http import parse_retry_after
+from ..webhooks.policy import JITTER
 from .clients.base import FailureKind, PushError
 from .models import AUTH_FAILURES_BEFORE_STOP
 

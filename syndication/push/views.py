@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from ..tasks import enqueue_push_deliveries
 from .delivery import retry_failed
 from .dispatch import push_again
 from .models import PushDelivery, PushOptOut, PushTarget, SyndicationRecord
 from .side_panel import syndication_rows
+from .tasks import enqueue_push_deliveries
 
 
 def _editable_page(request, page_id: int) -> Page:

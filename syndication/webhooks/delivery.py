@@ -20,6 +20,7 @@ from django.utils import timezone
 from .. import http
 from . import policy, signing
 from .models import Delivery, DeliveryStatus, WebhookEndpoint
+from .policy import DeliveryOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ KEPT_RESPONSE_CHARS = 1000
 
 def lease_duration() -> timedelta:
     """Longer than the total timeout, so a live attempt is never taken over."""
-    return timedelta(seconds=getattr(settings, "KANAL_DELIVERY_LEASE_SECONDS", 60))
+    return timedelta(seconds=settings.KANAL_DELIVERY_LEASE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -154,15 +155,15 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
         "last_response": result.response_text,
         "status": DeliveryStatus.PENDING,
     }
-    if outcome is policy.Outcome.DELIVERED:
+    if outcome is DeliveryOutcome.DELIVERED:
         fields.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
-    elif outcome is policy.Outcome.GONE:
+    elif outcome is DeliveryOutcome.GONE:
         # Pending, due at once: it is sent first when the endpoint is activated again.
         fields["next_attempt_at"] = now
     else:
         delay = None
-        if outcome is policy.Outcome.THROTTLED:
-            delay = policy.parse_retry_after(result.retry_after, now)
+        if outcome is DeliveryOutcome.THROTTLED:
+            delay = http.parse_retry_after(result.retry_after, now)
         fields["next_attempt_at"] = now + (delay or policy.retry_delay(claim_.attempts))
 
     mine = Delivery.objects.filter(pk=claim_.delivery_id, lease_token=claim_.token)
@@ -173,10 +174,10 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
         return None
 
     endpoint = WebhookEndpoint.objects.get(pk=claim_.endpoint_id)
-    if outcome is policy.Outcome.DELIVERED:
+    if outcome is DeliveryOutcome.DELIVERED:
         if endpoint.failing_since is not None:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-    elif outcome is policy.Outcome.GONE:
+    elif outcome is DeliveryOutcome.GONE:
         endpoint.disable(
             f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
             "be sent more. Check with its owner, then activate the endpoint again; pending "

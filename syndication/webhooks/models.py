@@ -142,7 +142,7 @@ class WebhookEndpoint(models.Model):
         """Per-endpoint concurrency: a degraded endpoint gets one attempt at a time."""
         if self.is_degraded(now):
             return 1
-        return int(getattr(settings, "KANAL_WEBHOOK_MAX_IN_FLIGHT", 2))
+        return int(settings.KANAL_WEBHOOK_MAX_IN_FLIGHT)
 
     def disable(self, reason: str, now=None) -> None:
         """Stop attempting deliveries (they stay pending) and tell the administrators."""

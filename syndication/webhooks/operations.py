@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from cms.events import Event
 
-from ..dispatch import endpoint_matches
-from ..tasks import enqueue_deliveries
 from .delivery import attempt
+from .matching import endpoint_matches, page_theme_ids
 from .models import Delivery, DeliveryStatus, WebhookEndpoint
 
 TEST_EVENT_TYPE = "webhook.test"
@@ -38,7 +37,8 @@ def send_test_event(endpoint: WebhookEndpoint) -> Delivery:
 
 
 def retry_delivery(delivery: Delivery) -> None:
-    """Make a failed or waiting delivery due now (a fresh set of attempts)."""
+    """Make a failed or waiting delivery due now (a fresh set of attempts); the caller
+    enqueues it (``webhooks.tasks.enqueue_deliveries``) after commit."""
     now = timezone.now()
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).exclude(
@@ -51,7 +51,6 @@ def retry_delivery(delivery: Delivery) -> None:
             lease_until=None,
             lease_token="",
         )
-    transaction.on_commit(lambda: enqueue_deliveries([delivery.pk]))
 
 
 def replay_since(endpoint: WebhookEndpoint, since: datetime) -> int:
@@ -62,7 +61,7 @@ def replay_since(endpoint: WebhookEndpoint, since: datetime) -> int:
     events = Event.objects.filter(occurred_at__gte=since).order_by("sequence")
     with transaction.atomic():
         for event in events.iterator():
-            if not endpoint_matches(endpoint, event, _theme_ids(event)):
+            if not endpoint_matches(endpoint, event, page_theme_ids(event)):
                 continue
             delivery, created = Delivery.objects.get_or_create(
                 endpoint=endpoint, event=event, defaults={"next_attempt_at": now}
@@ -78,9 +77,3 @@ def replay_since(endpoint: WebhookEndpoint, since: datetime) -> int:
                 )
             count += 1
     return count
-
-
-def _theme_ids(event: Event):
-    from ..dispatch import _page_theme_ids
-
-    return _page_theme_ids(event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 
 from . import operations
 from .forms import ReplayForm
 from .models import Delivery, DeliveryStatus, WebhookEndpoint
+from .tasks import enqueue_deliveries
 
 RECENT_DELIVERIES = 50
 
@@ -64,8 +68,6 @@ class EndpointCreateView(CreateView):
 
 class EndpointEditView(EditView):
     def get_header_buttons(self):
-        from wagtail.admin.widgets.button import HeaderButton
-
         return [
             *super().get_header_buttons(),
             HeaderButton(
@@ -141,6 +143,7 @@ class EndpointDeliveriesView(BaseObjectMixin, WagtailAdminTemplateMixin, Templat
             else:
                 with transaction.atomic():
                     operations.retry_delivery(delivery)
+                    transaction.on_commit(partial(enqueue_deliveries, [delivery.pk]))
                 messages.success(request, _("Leveransen skickas igen."))
         elif action == "replay":
             form = ReplayForm(request.POST)

@@ -70,6 +70,10 @@ def test_serve_step_starts_answers_and_stops(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             raise
-    assert process.returncode is not None
+    # Ctrl-C: honcho sends gunicorn SIGTERM, gunicorn shuts down gracefully, and honcho
+    # exits with 128 + SIGINT like any interrupted command (a crash would exit otherwise).
+    output = process.stdout.read().decode()
+    assert process.returncode == 128 + signal.SIGINT, output
+    assert "Shutting down: Master" in output
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2)

@@ -63,18 +63,53 @@ def test_production_refuses_to_start_without_a_credentials_key():
     assert "KANAL_CREDENTIALS_KEY is not set" in result.stderr
 
 
-def test_no_third_party_calls_are_configured():
-    from django.conf import settings
+SQLITE_PROBE = """
+import sqlite3
+from django.db import connection, transaction
+with transaction.atomic():
+    cursor = connection.cursor()
+    journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    busy = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+    # IMMEDIATE: the transaction holds the write lock from its start, so another writer is
+    # refused at once instead of deadlocking on a lock upgrade later.
+    other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        locked = False
+    except sqlite3.OperationalError:
+        locked = True
+    other.close()
+print(journal, busy, locked)
+"""
 
-    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
-    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
-    assert settings.WAGTAILEMBEDS_FINDERS == []
+
+@pytest.mark.slow
+def test_sqlite_default_uses_wal_busy_timeout_and_immediate_transactions(tmp_path):
+    result = manage(
+        "shell",
+        "-c",
+        SQLITE_PROBE,
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        KANAL_SQLITE_PATH=str(tmp_path / "probe.sqlite3"),
+    )
+    assert result.returncode == 0, result.stderr
+    journal, busy, locked = result.stdout.strip().splitlines()[-1].split()
+    assert journal == "wal"
+    assert int(busy) >= 1000
+    assert locked == "True"
 
 
-def test_sqlite_default_uses_wal_busy_timeout_and_immediate_transactions():
-    from cms.settings import base
+@pytest.mark.django_db
+def test_the_admin_calls_no_third_party_host(admin_client, admin_user):
+    """No update check (it calls releases.wagtail.org from the browser), no Gravatar images,
+    no oEmbed discovery."""
+    from wagtail.embeds.finders import get_finders
+    from wagtail.users.utils import get_gravatar_url
 
-    options = base.SQLITE_OPTIONS
-    assert "journal_mode=WAL" in options["init_command"]
-    assert "busy_timeout=" in options["init_command"]
-    assert options["transaction_mode"] == "IMMEDIATE"
+    admin_user.email = "redaktor@skola.example.se"
+    admin_user.save()
+    html = admin_client.get("/admin/").content.decode()
+    assert 'data-controller="w-upgrade' not in html
+    assert "gravatar" not in html.lower()
+    assert get_gravatar_url(admin_user.email) is None
+    assert get_finders() == []

@@ -21,6 +21,7 @@ On failure a screenshot and the page's HTML are written to ``$KANAL_E2E_ARTIFACT
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -32,6 +33,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from .admin_ui import ADMIN_PASSWORD, ADMIN_USERNAME
+
+logger = logging.getLogger(__name__)
 
 CHROMIUM = Path(os.environ.get("KANAL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -175,9 +178,11 @@ def _save_artifacts(test_name: str, context) -> None:
             page.screenshot(path=str(png), full_page=True)
             html = folder / f"{stem}-{number}.html"
             html.write_text(page.content(), encoding="utf-8")
-            print(f"e2e artifacts for {test_name}: {png} {html} (at {page.url})")
+            logger.warning("e2e artifacts for %s: %s %s (at %s)", test_name, png, html, page.url)
         except Exception as exc:  # a failed screenshot must not hide the failure
-            print(f"e2e artifacts for {test_name}: could not save page {number}: {exc!r}")
+            logger.warning(
+                "e2e artifacts for %s: could not save page %s: %r", test_name, number, exc
+            )
 
 
 @pytest.fixture

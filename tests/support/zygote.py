@@ -29,6 +29,7 @@ for name in ("worker", "rqworker", "relay"):
     app = get_commands().get(name)
     if app:
         load_command_class(app, name)
+import syndication.pull.tasks  # noqa: E402
 import syndication.tasks  # noqa: E402, F401
 
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically

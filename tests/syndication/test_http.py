@@ -1,10 +1,13 @@
-"""The safe client against real loopback servers: guard, redirects, timeouts, size caps."""
+"""The safe client against real loopback servers: guard, redirects, timeouts, size caps;
+and its one reading of ``Retry-After``."""
 
 import gzip
 import ipaddress
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from syndication import http
@@ -47,24 +50,69 @@ class TestAddressGuard:
         assert http.is_public_address(ipaddress.ip_address(address))
 
     @pytest.mark.parametrize(
-        "url",
+        ("url", "reason"),
         [
-            "ftp://example.org/feed",
-            "file:///etc/passwd",
-            "gopher://127.0.0.1/",
-            "http://user:pw@example.org/",
-            "http:///nohost",
-            "http://127.0.0.1/",
-            "http://2130706433/",
-            "http://[::ffff:7f00:1]/",
-            "http://169.254.169.254/latest/meta-data/",
-            "http://localhost/",
+            ("ftp://example.org/feed", "Only http and https URLs are allowed, not 'ftp'."),
+            ("file:///etc/passwd", "Only http and https URLs are allowed, not 'file'."),
+            ("gopher://127.0.0.1/", "Only http and https URLs are allowed, not 'gopher'."),
+            ("http://user:pw@example.org/", "Credentials in the URL are not allowed"),
+            ("http:///nohost", "The URL has no host."),
+            ("http://127.0.0.1/", "127.0.0.1 resolves to 127.0.0.1, a private or reserved"),
+            ("http://2130706433/", "resolves to 127.0.0.1, a private or reserved address"),
+            ("http://[::ffff:7f00:1]/", "resolves to ::ffff:7f00:1, a private or reserved"),
+            ("http://169.254.169.254/latest/meta-data/", "resolves to 169.254.169.254, a priv"),
+            ("http://localhost/", "localhost resolves to"),
         ],
     )
-    def test_unsafe_urls_are_refused_with_a_reason(self, url):
+    def test_unsafe_urls_are_refused_with_a_reason(self, url, reason, settings):
+        settings.KANAL_ALLOW_PRIVATE_HOSTS = []
         with pytest.raises(http.UnsafeURLError) as excinfo:
             http.check_url(url)
-        assert str(excinfo.value)
+        assert reason in str(excinfo.value)
+
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class TestRetryAfter:
+    """RFC 9110 §10.2.3: ``Retry-After = HTTP-date / delay-seconds``; one parser for feeds and
+    webhooks, capped at ``MAX_RETRY_AFTER`` (a day)."""
+
+    @pytest.mark.parametrize(
+        ("value", "seconds"),
+        [
+            ("120", 120),
+            (" 120 ", 120),
+            ("0", 0),
+            ("Mon, 02 Mar 2026 09:30:00 GMT", 1800),  # IMF-fixdate
+            ("Monday, 02-Mar-26 09:30:00 GMT", 1800),  # obsolete RFC 850 form
+            ("Mon Mar  2 09:30:00 2026", 1800),  # obsolete asctime form: no zone, means GMT
+            ("Mon, 02 Mar 2026 09:30:00 -0000", 1800),  # parsed naive: still GMT
+            ("Mon, 02 Mar 2026 10:30:00 +0100", 1800),
+            ("Wed, 21 Oct 2015 07:28:00 GMT", 0),  # in the past: now
+        ],
+    )
+    def test_both_forms(self, value, seconds):
+        assert http.parse_retry_after(value, NOW) == timedelta(seconds=seconds)
+
+    @pytest.mark.parametrize(
+        "value",
+        ["604800", "99999999999999999999999", "Mon, 09 Mar 2026 09:00:00 GMT"],
+        ids=["a-week", "huge", "a-week-away"],
+    )
+    def test_a_day_at_most(self, value):
+        assert http.parse_retry_after(value, NOW) == http.MAX_RETRY_AFTER == timedelta(hours=24)
+
+    def test_the_cap_is_the_callers_to_choose(self):
+        assert http.parse_retry_after("7200", NOW, cap=timedelta(hours=1)) == timedelta(hours=1)
+
+    @pytest.mark.parametrize(
+        "value",
+        [None, "", "x", "-5", "1.5", "²", "Mon, 99 Foo 2026 09:30:00 GMT", "soon GMT"],
+        ids=["none", "empty", "word", "negative", "fraction", "superscript", "bad-date", "junk"],
+    )
+    def test_garbage_is_no_delay(self, value):
+        assert http.parse_retry_after(value, NOW) is None
 
 
 @pytest.mark.django_db(transaction=False)
@@ -73,31 +121,31 @@ class TestRequests:
         settings.KANAL_ALLOW_PRIVATE_HOSTS = []
         with LoopbackServer(ok()) as server:
             with pytest.raises(http.UnsafeURLError):
-                http.get(server.url())
+                http.request("GET", server.url())
             assert server.connections == 0
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_allowed_loopback_request_returns_body_status_and_headers(self):
         with LoopbackServer(ok(b"feed", headers={"ETag": '"v1"'})) as server:
-            response = http.get(server.url("/feed.xml"), headers={"X-Test": "1"})
+            response = http.request("GET", server.url("/feed.xml"), headers={"X-Test": "1"})
         assert (response.status, response.body, response.headers["etag"]) == (200, b"feed", '"v1"')
         sent = server.requests[0]
         assert sent["path"] == "/feed.xml"
         assert sent["headers"]["X-Test"] == "1"
-        assert sent["headers"]["User-Agent"].startswith("Kanal/")
+        assert sent["headers"]["User-Agent"] == f"Kanal/0.1 (+{settings.KANAL_BASE_URL})"
         assert sent["headers"]["Host"] == f"127.0.0.1:{server.port}"
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.0/8"])
     def test_post_sends_body(self):
         with LoopbackServer(ok(b"", status=204)) as server:
-            response = http.post(server.url("/hook"), data=b'{"a":1}')
+            response = http.request("POST", server.url("/hook"), data=b'{"a":1}')
         assert response.status == 204
         assert server.requests[0]["body"] == b'{"a":1}'
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_redirects_are_returned_not_followed_by_default(self):
         with LoopbackServer(ok(b"", status=302, headers={"Location": "/elsewhere"})) as server:
-            response = http.get(server.url("/"))
+            response = http.request("GET", server.url("/"))
         assert response.status == 302
         assert len(server.requests) == 1
 
@@ -109,7 +157,7 @@ class TestRequests:
 
         with LoopbackServer(handler) as server:
             with pytest.raises(http.TooManyRedirects):
-                http.get(server.url("/0"), max_redirects=5)
+                http.request("GET", server.url("/0"), max_redirects=5)
         assert len(server.requests) == 6
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["localhost"])
@@ -123,7 +171,7 @@ class TestRequests:
 
             with LoopbackServer(handler) as server:
                 with pytest.raises(http.UnsafeURLError):
-                    http.get(server.url("/", host="localhost"), max_redirects=5)
+                    http.request("GET", server.url("/", host="localhost"), max_redirects=5)
             assert victim.connections == 0
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
@@ -131,19 +179,19 @@ class TestRequests:
         bomb = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
         with LoopbackServer(ok(bomb, headers={"Content-Encoding": "gzip"})) as server:
             with pytest.raises(http.TooLarge):
-                http.get(server.url(), max_bytes=1024 * 1024)
+                http.request("GET", server.url(), max_bytes=1024 * 1024)
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_gzip_body_is_decoded(self):
         payload = gzip.compress(b"<rss/>")
         with LoopbackServer(ok(payload, headers={"Content-Encoding": "gzip"})) as server:
-            assert http.get(server.url()).body == b"<rss/>"
+            assert http.request("GET", server.url()).body == b"<rss/>"
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_declared_oversize_body_refused(self):
         with LoopbackServer(ok(b"x" * 2048)) as server:
             with pytest.raises(http.TooLarge):
-                http.get(server.url(), max_bytes=1024)
+                http.request("GET", server.url(), max_bytes=1024)
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_silent_server_stopped_by_read_timeout(self):
@@ -152,7 +200,7 @@ class TestRequests:
 
         with LoopbackServer(silent) as server:
             with pytest.raises(http.ReadTimeout):
-                http.get(server.url(), read_timeout=0.3, total_timeout=5)
+                http.request("GET", server.url(), read_timeout=0.3, total_timeout=5)
 
     @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
     def test_slow_drip_stopped_by_total_timeout(self):
@@ -170,4 +218,4 @@ class TestRequests:
 
         with LoopbackServer(drip) as server:
             with pytest.raises(http.ReadTimeout):
-                http.get(server.url(), read_timeout=1, total_timeout=0.8)
+                http.request("GET", server.url(), read_timeout=1, total_timeout=0.8)

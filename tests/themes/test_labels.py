@@ -48,3 +48,62 @@ class TestThemeResolve:
         duplicate = ThemeAlias(theme=language, label="Skua")
         with pytest.raises(ValidationError):
             duplicate.full_clean()
+
+
+@pytest.mark.django_db
+class TestLabelMap:
+    """The one label -> theme rule, loaded in bulk for imports (``Theme.objects.label_map``)."""
+
+    def test_names_slugs_and_aliases_with_aliases_winning(self):
+        maths = Theme.objects.create(name="Matematik", slug="matte")
+        leadership = Theme.objects.create(name="Ledarskap", slug="ledarskap")
+        ThemeAlias.objects.create(theme=leadership, label="matte")  # an alias overrides a slug
+        assert Theme.objects.label_map() == {
+            "matematik": maths,
+            "matte": leadership,
+            "ledarskap": leadership,
+        }
+        assert Theme.objects.resolve("MATTE") == leadership
+
+    def test_two_queries_whatever_the_number_of_themes(self, django_assert_num_queries):
+        for n in range(5):
+            theme = Theme.objects.create(name=f"Tema {n}", slug=f"t{n}")
+            ThemeAlias.objects.create(theme=theme, label=f"alias {n}")
+        with django_assert_num_queries(2):
+            assert len(Theme.objects.label_map()) == 15
+
+
+@pytest.mark.django_db
+class TestPagesWithTheme:
+    """The one "pages with this theme" rule, shared by the API filter and cache invalidation."""
+
+    def test_pages_of_every_type_that_carry_the_theme(self):
+        from wagtail.models import Page
+
+        from cms.models import ArticleIndexPage, ArticlePage, HomePage, VideoIndexPage, VideoPage
+
+        maths = Theme.objects.create(name="Matematik", slug="matematik")
+        other = Theme.objects.create(name="Ledarskap", slug="ledarskap")
+        home = Page.get_first_root_node().add_child(instance=HomePage(title="Hem", slug="hem"))
+        articles = home.add_child(instance=ArticleIndexPage(title="Artiklar", slug="artiklar"))
+        videos = home.add_child(instance=VideoIndexPage(title="Videor", slug="videor"))
+        with_maths = articles.add_child(instance=ArticlePage(title="Med", slug="med"))
+        without = articles.add_child(instance=ArticlePage(title="Utan", slug="utan"))
+        video = videos.add_child(
+            instance=VideoPage(
+                title="Film", slug="film", video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+            )
+        )
+        with_maths.themes.set([maths])
+        with_maths.save()
+        without.themes.set([other])
+        without.save()
+        video.themes.set([maths, other])
+        video.save()
+
+        def pages(themes):
+            return set(Page.objects.filter(themes.pages_condition()).values_list("pk", flat=True))
+
+        assert pages(Theme.objects.filter(pk=maths.pk)) == {with_maths.pk, video.pk}
+        assert pages(Theme.objects.filter(pk=other.pk)) == {without.pk, video.pk}
+        assert pages(Theme.objects.none()) == set()

@@ -1,7 +1,6 @@
 """``manage.py ensure_admin``: create the demo superuser if no such user exists."""
 
-import os
-
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -13,8 +12,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        username = os.environ.get("KANAL_ADMIN_USER", "admin")
-        password = os.environ.get("KANAL_ADMIN_PASSWORD", "changeme")
+        username = settings.KANAL_ADMIN_USER
+        password = settings.KANAL_ADMIN_PASSWORD
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"Superuser '{username}' already exists.")

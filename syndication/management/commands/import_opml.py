@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page
 
 from cms.models import ArticleIndexPage, VideoIndexPage
-from syndication.models.pull import ImportPolicy
+from syndication.pull.models import ImportPolicy
 from syndication.pull.opml import OPMLError, import_opml
 
 

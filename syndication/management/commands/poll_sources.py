@@ -12,9 +12,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from syndication.models import Source
-from syndication.models.pull import Outcome
-from syndication.pull.pipeline import poll_source
+from syndication.pull.models import PollOutcome, Source
+from syndication.pull.tasks import poll
 
 
 class Command(BaseCommand):
@@ -40,13 +39,15 @@ class Command(BaseCommand):
         reports = []
         for number, source in enumerate(sources, start=1):
             self._progress(number, len(sources), source.name)
-            reports.append((source, poll_source(source)))
+            reports.append((source, poll(source)))
         self.stdout.write("")
         self._table(reports)
         for source, report in reports:
-            if report.outcome == Outcome.BUSY:
+            if report.outcome == PollOutcome.BUSY:
                 self.stdout.write(f"Source {source.pk} ({source.name}): {report.error}")
-        failures = [(s, r) for s, r in reports if r.outcome in (Outcome.FAILED, Outcome.REFUSED)]
+        failures = [
+            (s, r) for s, r in reports if r.outcome in (PollOutcome.FAILED, PollOutcome.REFUSED)
+        ]
         for source, report in failures:
             self.stderr.write(f"Source {source.pk} ({source.name}): {report.error}")
         if failures:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from wagtail.models import Page
 
+from syndication.pull import tasks as pull_tasks
 from syndication.pull import websub as subscriber
-from syndication.pull.pipeline import poll_source
 from tests.cms.api.helpers import add_article
 from tests.support.websub_hub import LoopbackHub
 
@@ -38,7 +38,7 @@ def test_kanal_receives_its_own_publish_through_the_hub(
             name="Kanal själv", url=topic, feed_url=topic, index_page=imports
         )
 
-        poll_source(source)  # discovers the hub in our own feed and subscribes
+        pull_tasks.poll(source)  # discovers the hub in our own feed and subscribes
         source.refresh_from_db()
         assert (source.hub_url, source.topic_url) == (hub.url("/hub"), topic)
         assert source.websub_state == subscriber.PENDING

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import random
 import threading
 import time
@@ -15,6 +16,8 @@ import standardwebhooks
 
 from tests.support.cluster import Cluster, ScratchDatabase, postgres_url
 from tests.support.loopback import LoopbackServer
+
+logger = logging.getLogger(__name__)
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/3"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -177,4 +180,6 @@ def summary(receiver: FlakyReceiver, ids: set[str], cluster: Cluster, seconds: f
 
 
 def report(name: str, figures: dict) -> None:
-    print(f"\n[{name}] " + json.dumps(figures))
+    """The run's figures go to the log (shown with ``-o log_cli=true`` and with failures);
+    tests assert on them, benchmarks are the ones that print."""
+    logger.info("[%s] %s", name, json.dumps(figures))

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from syndication.models import Source
-from syndication.pull import schedule
+from syndication.pull import schedule, tasks
 from syndication.pull.discovery import DiscoveryError, alternate_links, discover, resolve_offline
 
 YT = "https://www.youtube.com/feeds/videos.xml"
@@ -114,19 +114,19 @@ class TestSchedule:
         )
         Source.objects.filter(pk=later.pk).update(next_poll_at=now + timedelta(minutes=10))
         with django_capture_on_commit_callbacks(execute=True):
-            assert schedule.enqueue_due_polls() == 1
+            assert tasks.enqueue_due_polls() == 1
         for source in (due, later, inactive):
             source.refresh_from_db()
         assert (due.last_outcome, later.last_outcome, inactive.last_outcome) == ("imported", "", "")
         assert due.next_poll_at > now + timedelta(minutes=29)
-        assert schedule.enqueue_due_polls() == 0
+        assert tasks.enqueue_due_polls() == 0
 
 
 class TestUnhealthyNotice:
     def test_administrators_are_emailed_once_when_a_source_turns_unhealthy(
         self, make_source, mailoutbox, admin_user, django_capture_on_commit_callbacks, settings
     ):
-        from syndication.models.pull import UNHEALTHY_AFTER
+        from syndication.pull.models import UNHEALTHY_AFTER
         from syndication.pull.schedule import record_failure
 
         settings.KANAL_ADMIN_EMAILS = ["drift@example.org"]

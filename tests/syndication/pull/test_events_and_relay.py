@@ -11,8 +11,8 @@ from django.utils import timezone
 from cms.events import Event
 from cms.models import ArticlePage
 from syndication.models import Source
-from syndication.models.pull import ImportPolicy
 from syndication.pull import upsert as upsert_module
+from syndication.pull.models import ImportPolicy
 from syndication.pull.pipeline import poll_source
 from syndication.relay import Relay
 

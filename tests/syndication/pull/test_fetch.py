@@ -14,8 +14,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from syndication.models.pull import UNHEALTHY_AFTER, Outcome
-from syndication.pull.fetch import fetch, parse_retry_after
+from syndication.pull.fetch import fetch
+from syndication.pull.models import UNHEALTHY_AFTER, PollOutcome
 from syndication.pull.pipeline import poll_source
 from tests.support.loopback import LoopbackServer
 
@@ -44,7 +44,7 @@ class TestConditionalGet:
         assert poll_source(source).created == 3
         with CaptureQueriesContext(connection) as queries:
             report = poll_source(source)
-        assert report.outcome == Outcome.NOT_MODIFIED
+        assert report.outcome == PollOutcome.NOT_MODIFIED
         sent = feed_server.requests[-1]["headers"]
         assert sent["If-None-Match"] == '"v1"'
         assert sent["If-Modified-Since"] == "Mon, 16 Nov 2026 08:00:00 GMT"
@@ -57,17 +57,10 @@ class TestConditionalGet:
         feed_server.serve("/busy.xml", b"", status=503, **{"Retry-After": "7200"})
         before = timezone.now()
         report = poll_source(source)
-        assert report.outcome == Outcome.FAILED
+        assert report.outcome == PollOutcome.FAILED
         source.refresh_from_db()
         assert source.next_poll_at >= before + timedelta(hours=2)
         assert "503" in source.last_error
-
-    @pytest.mark.parametrize(
-        ("value", "seconds"), [("120", 120), ("Wed, 21 Oct 2015 07:28:00 GMT", 0), ("x", None)]
-    )
-    def test_retry_after_forms(self, value, seconds):
-        parsed = parse_retry_after(value)
-        assert (parsed.total_seconds() if parsed is not None else None) == seconds
 
 
 class TestBackoffAndHealth:
@@ -106,7 +99,7 @@ class TestBackoffAndHealth:
         source = make_source(feed_server.url("/lol.xml"))
         feed_server.serve("/lol.xml", BILLION_LAUGHS)
         report = poll_source(source)
-        assert report.outcome == Outcome.REFUSED
+        assert report.outcome == PollOutcome.REFUSED
         source.refresh_from_db()
         assert source.error_count == 1 and "entit" in source.last_error
 
@@ -122,37 +115,29 @@ class TestSafety:
             with LoopbackServer(lambda r: (302, {"Location": location}, b"")) as server:
                 source = make_source(server.url("/feed", host="localhost"))
                 report = poll_source(source)
-            assert report.outcome == Outcome.REFUSED
+            assert report.outcome == PollOutcome.REFUSED
             assert victim.connections == 0
-        host = target.split("/")[2].split(":")[0]
-        print(f"\n[hostile] redirect to {host}: refused, 0 connections")
 
     def test_private_feed_urls_are_refused(self, settings, make_source):
         settings.KANAL_ALLOW_PRIVATE_HOSTS = []
         with LoopbackServer(lambda r: (200, {}, b"")) as server:
             report = poll_source(make_source(server.url("/feed.xml")))
-            assert report.outcome == Outcome.REFUSED
+            assert report.outcome == PollOutcome.REFUSED
             assert server.connections == 0
 
     def test_gzip_bomb_is_stopped_at_the_cap(self, feed_server, make_source):
         bomb = gzip.compress(b"<rss>" + b" " * (64 * 1024 * 1024), compresslevel=9)
         feed_server.serve("/bomb.xml", bomb, **{"Content-Encoding": "gzip"})
         source = make_source(feed_server.url("/bomb.xml"))
-        started = time.perf_counter()
         report = poll_source(source)
-        elapsed = time.perf_counter() - started
-        assert report.outcome == Outcome.FAILED
+        assert report.outcome == PollOutcome.FAILED
         assert "TooLarge" in report.error
-        print(f"\n[hostile] gzip bomb {len(bomb)} B -> 64 MiB: stopped at 5 MiB cap in "
-              f"{elapsed:.3f} s")  # fmt: skip
 
     @override_settings(KANAL_PULL_TIMEOUTS=(1.0, 0.5, 1.5))
     def test_silent_server_is_stopped_at_the_timeout(self, feed_server, make_source):
         feed_server.routes["/silent.xml"] = lambda request: time.sleep(3)
-        started = time.perf_counter()
         report = poll_source(make_source(feed_server.url("/silent.xml")))
-        assert report.outcome == Outcome.FAILED and "Timeout" in report.error
-        print(f"\n[hostile] silent server: stopped after {time.perf_counter() - started:.2f} s")
+        assert report.outcome == PollOutcome.FAILED and "Timeout" in report.error
 
     @override_settings(KANAL_PULL_TIMEOUTS=(1.0, 1.0, 1.0))
     def test_slow_drip_is_stopped_at_the_total_timeout(self, feed_server, make_source):
@@ -169,10 +154,8 @@ class TestSafety:
                 time.sleep(0.05)
 
         feed_server.routes["/drip.xml"] = drip
-        started = time.perf_counter()
         report = poll_source(make_source(feed_server.url("/drip.xml")))
-        assert report.outcome == Outcome.FAILED and "Timeout" in report.error
-        print(f"\n[hostile] slow drip: stopped after {time.perf_counter() - started:.2f} s")
+        assert report.outcome == PollOutcome.FAILED and "Timeout" in report.error
 
 
 class TestOneRequestPerHost:

@@ -41,7 +41,6 @@ def assert_refused_safely(body: bytes, label: str):
     assert m.opened == [], f"{label}: files opened {m.opened}"
     assert m.connections == [], f"{label}: connections {m.connections}"
     assert m.peak_bytes < 50 * MiB
-    print(f"\n[hostile] {label}: refused, peak {m.peak_bytes / MiB:.2f} MiB, 0 files, 0 conns")
     return m
 
 

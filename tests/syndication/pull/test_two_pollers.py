@@ -125,8 +125,8 @@ def test_two_processes_poll_each_source_once_and_one_request_per_host(database):
 @pytest.mark.django_db
 class TestTheLease:
     def test_a_busy_source_is_skipped_and_says_so(self, feed_server, make_source):
-        from syndication.models.pull import Outcome
         from syndication.pull import schedule
+        from syndication.pull.models import PollOutcome as Outcome
         from syndication.pull.pipeline import poll_source
 
         source = make_source(feed_server.url("/rss_no_guids.xml"))

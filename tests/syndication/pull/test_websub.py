@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cms.models import ArticlePage
 from syndication.models import Source
-from syndication.pull import schedule, websub
+from syndication.pull import tasks, websub
 from syndication.pull.pipeline import poll_source
 from tests.support.loopback import LoopbackServer
 
@@ -53,7 +53,7 @@ def subscribed(hub, feed_server, make_source, django_capture_on_commit_callbacks
     feed_server.serve("/feed.xml", feed(hub.url("/hub"), "forsta"))
     source = make_source(feed_server.url("/feed.xml"))
     with django_capture_on_commit_callbacks(execute=True):
-        poll_source(source)
+        tasks.poll(source)
     source.refresh_from_db()
     return source
 
@@ -79,8 +79,20 @@ class TestSubscription:
         self, subscribed, hub, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            poll_source(subscribed)
+            tasks.poll(subscribed)
         assert len(hub.requests) == 1
+
+    def test_the_poll_itself_only_reports_the_hub(
+        self, hub, feed_server, make_source, django_capture_on_commit_callbacks
+    ):
+        feed_server.serve("/feed.xml", feed(hub.url("/hub"), "forsta"))
+        source = make_source(feed_server.url("/feed.xml"))
+        with django_capture_on_commit_callbacks(execute=True):
+            report = poll_source(source)
+        assert (report.hubs, report.topic) == ([hub.url("/hub")], TOPIC)
+        assert hub.requests == []
+        source.refresh_from_db()
+        assert (source.hub_url, source.websub_state) == ("", "")
 
 
 class TestVerificationOfIntent:
@@ -167,7 +179,7 @@ class TestLeasesAndFallback:
             websub_state=websub.VERIFIED,
             websub_lease_expires_at=timezone.now() + timedelta(hours=12),
         )
-        assert websub.renew_leases() == 1
+        assert tasks.renew_websub_leases() == 1
         assert len(hub.requests) == 2
         assert parse_qs(hub.requests[1]["body"].decode())["hub.mode"] == ["subscribe"]
 
@@ -176,11 +188,11 @@ class TestLeasesAndFallback:
             websub_state=websub.VERIFIED,
             websub_lease_expires_at=timezone.now() + timedelta(days=5),
         )
-        assert websub.renew_leases() == 0
+        assert tasks.renew_websub_leases() == 0
 
     def test_polling_continues_as_fallback(self, subscribed):
         Source.objects.filter(pk=subscribed.pk).update(
             websub_state=websub.VERIFIED, next_poll_at=timezone.now() - timedelta(minutes=1)
         )
         assert Source.objects.due().filter(pk=subscribed.pk).exists()
-        assert schedule.enqueue_due_polls() >= 1
+        assert tasks.enqueue_due_polls() >= 1

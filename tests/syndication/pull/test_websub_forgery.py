@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from syndication.models import Source
 from syndication.pull import websub
-from syndication.pull.pipeline import poll_source
+from syndication.pull.tasks import poll
 from tests.support.loopback import LoopbackServer
 
 from .test_websub import TOPIC, feed
@@ -36,7 +36,7 @@ def subscribed(hub, feed_server, make_source, django_capture_on_commit_callbacks
     feed_server.serve("/feed.xml", feed(hub.url("/hub"), "forsta"))
     source = make_source(feed_server.url("/feed.xml"))
     with django_capture_on_commit_callbacks(execute=True):
-        poll_source(source)
+        poll(source)  # the poll reports the hub; pull.tasks subscribes
     source.refresh_from_db()
     assert len(hub.requests) == 1  # the premise
     return source

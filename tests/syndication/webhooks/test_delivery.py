@@ -114,7 +114,7 @@ class TestRetrySchedule:
         self, publish, receiver, endpoint, relay_pass
     ):
         receiver.default = (500, {})
-        tries = len(policy.RETRY_SCHEDULE) + 3  # past the end: the last delay repeats
+        tries = len(policy.retry_schedule()) + 3  # past the end: the last delay repeats
         with time_machine.travel(T0, tick=False) as clock:
             publish()
             delays = []
@@ -127,7 +127,7 @@ class TestRetrySchedule:
                 clock.move_to(delivery.next_attempt_at)
                 assert relay_pass().enqueued == 1
             delivery = only_delivery()
-        expected = [*policy.RETRY_SCHEDULE, *[policy.RETRY_SCHEDULE[-1]] * 3]
+        expected = [*policy.retry_schedule(), *[policy.retry_schedule()[-1]] * 3]
         assert expected[:7] == [5, 300, 1800, 7200, 18000, 36000, 36000]
         for delay, base in zip(delays, expected, strict=True):
             assert base * 0.8 <= delay <= base * 1.2
@@ -142,7 +142,7 @@ class TestRetrySchedule:
         import random
 
         rng = random.Random(1)
-        schedule = [*policy.RETRY_SCHEDULE, policy.RETRY_SCHEDULE[-1]]
+        schedule = [*policy.retry_schedule(), policy.retry_schedule()[-1]]
         for attempts, base in enumerate(schedule, start=1):
             samples = [policy.retry_delay(attempts, rng).total_seconds() for _ in range(200)]
             assert base * 0.8 <= min(samples) < base * 0.9

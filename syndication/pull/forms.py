@@ -1,13 +1,17 @@
-"""The source form: whatever the editor pastes is resolved to a feed URL when saved."""
+"""The pull side's admin forms: the source form (whatever the editor pastes is resolved to a
+feed URL when saved) and the OPML import form."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Page
 
-from .models import Source
-from .pull.discovery import DiscoveryError, discover, resolve_offline
+from cms.models import ArticleIndexPage, VideoIndexPage
+
+from .discovery import DiscoveryError, discover, resolve_offline
+from .models import ImportPolicy, Source
 
 
 class SourceForm(WagtailAdminModelForm):
@@ -40,3 +44,13 @@ class SourceForm(WagtailAdminModelForm):
         if value < 5:
             raise forms.ValidationError(_("Hämta högst var femte minut."))
         return value
+
+
+class OPMLImportForm(forms.Form):
+    file = forms.FileField(label=_("OPML-fil"))
+    index_page = forms.ModelChoiceField(queryset=Page.objects.none(), label=_("Importera till"))
+    policy = forms.ChoiceField(choices=ImportPolicy.choices, label=_("Vid import"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["index_page"].queryset = Page.objects.type(ArticleIndexPage, VideoIndexPage)

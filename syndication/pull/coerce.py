@@ -1,4 +1,4 @@
-"""Small, total cleaning helpers shared by the parsers: text, URLs, dates.
+"""Untrusted feed values coerced into safe scalars (text, URLs, dates) for the parsers.
 
 Every function accepts anything a hostile feed can produce and returns a safe value or an
 empty one; none raises.

@@ -1,34 +1,37 @@
-"""Admin views of the pull side: "Poll now", imported items per source, OPML in and out.
+"""Views of the pull side.
 
-Wired in ``wagtail_hooks.py``; every view requires the matching ``syndication.*_source``
-permission.
+* Admin views: "Poll now", imported items per source, OPML in and out. Wired in
+  ``syndication/wagtail_hooks.py``; each requires the matching ``syndication.*_source``
+  permission.
+* The public WebSub callback (mounted by ``syndication/urls.py``).
+
+Views are entry points, like tasks: "Poll now" enqueues through ``syndication.pull.tasks``.
 """
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
-from wagtail.models import Page
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cms.models import ArticleIndexPage, VideoIndexPage
-
+from . import tasks, websub
+from .forms import OPMLImportForm
 from .models import ImportedItem, Source
-from .models.pull import ImportPolicy
-from .pull import schedule
-from .pull.opml import OPMLError, export_opml, import_opml
+from .opml import OPMLError, export_opml, import_opml
+
+MAX_NOTIFICATION_BYTES = 5 * 1024 * 1024
 
 
 @require_POST
 @permission_required("syndication.change_source", raise_exception=True)
 def poll_now(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
-    schedule.poll_now(source)
+    tasks.enqueue_poll(source)
     messages.success(request, _("Hämtning av ”%s” har startats.") % source.name)
     target = request.POST.get("next") or ""
     # Only back into this site: never another host, a scheme like javascript:, or a view name.
@@ -59,16 +62,6 @@ def opml_export(request):
     return response
 
 
-class OPMLImportForm(forms.Form):
-    file = forms.FileField(label=_("OPML-fil"))
-    index_page = forms.ModelChoiceField(queryset=Page.objects.none(), label=_("Importera till"))
-    policy = forms.ChoiceField(choices=ImportPolicy.choices, label=_("Vid import"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["index_page"].queryset = Page.objects.type(ArticleIndexPage, VideoIndexPage)
-
-
 @permission_required("syndication.add_source", raise_exception=True)
 def opml_import(request):
     form = OPMLImportForm(request.POST or None, request.FILES or None)
@@ -92,3 +85,31 @@ def opml_import(request):
                 )
                 return redirect("syndication_source:index")
     return render(request, "syndication/admin/opml_import.html", {"form": form})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def websub_callback(request, source_id: int, token: str):
+    """WebSub callback: GET = verification of intent, POST = content distribution.
+
+    The URL's token is the subscription's secret (``websub.callback_url``): a request with
+    any other token is a 404, exactly like an unknown source.
+    """
+    source = get_object_or_404(Source, pk=source_id)
+    if not websub.token_matches(source, token):
+        raise Http404("no such subscription")
+    if request.method == "GET":
+        status, body = websub.verify_intent(source, request.GET)
+        return HttpResponse(body, status=status, content_type="text/plain")
+    length = int(request.headers.get("Content-Length") or 0)
+    if length > MAX_NOTIFICATION_BYTES:
+        return HttpResponse("Too large", status=413, content_type="text/plain")
+    if not source.active:
+        return HttpResponse(status=410)
+    websub.receive(
+        source,
+        request.body,
+        request.headers.get("Content-Type", ""),
+        request.headers.get("X-Hub-Signature"),
+    )
+    return HttpResponse(status=202)

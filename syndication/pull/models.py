@@ -11,9 +11,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from cms.models import ArticleIndexPage, VideoIndexPage
 
 UNHEALTHY_AFTER = 5  # consecutive failures
 MAX_BACKOFF = timedelta(hours=24)
@@ -33,7 +36,9 @@ class ImportPolicy(models.TextChoices):
     MODERATE = "moderate", _("Skapa utkast för granskning")
 
 
-class Outcome(models.TextChoices):
+class PollOutcome(models.TextChoices):
+    """How one poll of a source ended (``Source.last_outcome``)."""
+
     NEVER = "", _("Aldrig hämtad")
     IMPORTED = "imported", _("Nytt innehåll")
     UNCHANGED = "unchanged", _("Oförändrat")
@@ -49,9 +54,6 @@ class SourceQuerySet(models.QuerySet):
 
     def due(self, now=None):
         return self.active().filter(next_poll_at__lte=now or timezone.now())
-
-    def unhealthy(self):
-        return self.filter(error_count__gte=UNHEALTHY_AFTER)
 
 
 def _new_secret() -> str:
@@ -100,7 +102,7 @@ class Source(models.Model):
     last_polled_at = models.DateTimeField(_("senast hämtad"), null=True, editable=False)
     last_success_at = models.DateTimeField(_("senast lyckad"), null=True, editable=False)
     last_outcome = models.CharField(
-        _("utfall"), max_length=20, choices=Outcome.choices, blank=True, editable=False
+        _("utfall"), max_length=20, choices=PollOutcome.choices, blank=True, editable=False
     )
     last_error = models.TextField(_("senaste fel"), blank=True, editable=False)
     error_count = models.PositiveIntegerField(_("fel i rad"), default=0, editable=False)
@@ -141,18 +143,10 @@ class Source(models.Model):
         return [t.strip() for t in self.default_tags.split(",") if t.strip()]
 
     def clean(self):
-        from syndication.pull.discovery import resolve_offline
-
+        """The index page must take imports. Resolving the pasted URL to a feed is the
+        form's job (``syndication.pull.forms.SourceForm``), as it may need the network."""
         super().clean()
-        if self.url and not self.feed_url:
-            resolved = resolve_offline(self.url)
-            if resolved:
-                self.kind, self.feed_url = resolved.kind, resolved.feed_url
         if self.index_page_id:
-            from django.core.exceptions import ValidationError
-
-            from cms.models import ArticleIndexPage, VideoIndexPage
-
             specific = self.index_page.specific_class
             if specific not in (ArticleIndexPage, VideoIndexPage):
                 raise ValidationError(

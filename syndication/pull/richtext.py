@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import nh3
 from bs4 import BeautifulSoup
@@ -126,8 +127,6 @@ def html_to_text(html: str, limit: int) -> str:
     """Plain text of an HTML fragment (for intros and video descriptions)."""
     if not html:
         return ""
-    from html import unescape
-
     kept = nh3.clean(
         html, tags=_TEXT_BREAKS, attributes={}, clean_content_tags=REMOVED_WITH_CONTENT
     )

@@ -1,27 +1,24 @@
-"""Admin wiring of the API: API keys, the feedback report, the headless preview button.
+"""The API's admin screens: API keys (the secret shown once), the readers' feedback report and
+the headless preview redirect.
 
-Loaded from ``cms/wagtail_hooks.py`` (Wagtail discovers hooks only in app modules named
-``wagtail_hooks``).
+Registered in ``cms/wagtail_hooks.py``, the only module that wires the cms app into the
+admin (Wagtail discovers hooks only in app modules named ``wagtail_hooks``).
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import AdminOnlyMenuItem
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
 from wagtail.models import Page
 
 from ..models import SCOPES, ApiKey, PageFeedback
@@ -122,39 +119,3 @@ def headless_preview(request, page_id: int):
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response
-
-
-@hooks.register("register_admin_viewset")
-def register_api_key_viewset():
-    return api_key_viewset
-
-
-@hooks.register("register_admin_urls")
-def register_api_admin_urls():
-    return [
-        path("kanal/feedback/", feedback_report, name="kanal_feedback_report"),
-        path("kanal/preview/<int:page_id>/", headless_preview, name="kanal_headless_preview"),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_feedback_report_menu_item():
-    return AdminOnlyMenuItem(
-        _("Återkoppling från läsare"),
-        reverse("kanal_feedback_report"),
-        name="kanal-feedback",
-        icon_name="comment",
-        order=900,
-    )
-
-
-@hooks.register("register_page_header_buttons")
-def headless_preview_button(page, user, view_name, next_url=None):
-    if page.depth > 1 and page.permissions_for_user(user).can_edit():
-        yield Button(
-            _("Förhandsgranska på webbplatsen"),
-            reverse("kanal_headless_preview", args=[quote(page.pk)]),
-            icon_name="view",
-            attrs={"target": "_blank", "rel": "noopener"},
-            priority=5,
-        )
