@@ -9,7 +9,6 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import Button
 
 from .pull import views as admin_views
 from .pull.forms import SourceForm
@@ -17,6 +16,7 @@ from .pull.models import ImportedItem, Source
 from .push import views as push_views
 from .push.forms import PushTargetForm
 from .push.models import PushTarget
+from .push.side_panel import page_viewsets
 from .webhooks.forms import WebhookEndpointForm
 from .webhooks.models import WebhookEndpoint
 from .webhooks.views import EndpointCreateView, EndpointDeliveriesView, EndpointEditView
@@ -179,7 +179,7 @@ def register_syndication_admin_urls():
     ]  # fmt: skip
 
 
-# -- push: targets, the page's syndication, stopped targets on the dashboard -------------
+# -- push: targets, the page's syndication (editor side panel), stopped targets ----------
 class PushTargetViewSet(ModelViewSet):
     model = PushTarget
     icon = "upload"
@@ -237,15 +237,10 @@ def add_unhealthy_targets_panel(request, panels):
         panels.append(UnhealthyTargetsPanel(stopped))
 
 
-@hooks.register("register_page_header_buttons")
-def page_syndication_button(page, user, view_name, next_url=None):
-    if page.specific_class and hasattr(page.specific_class, "external_fields"):
-        yield Button(
-            _("Syndikering"),
-            reverse("syndication_page", args=[page.pk]),
-            icon_name="upload",
-            priority=66,
-        )
+@hooks.register("register_admin_viewset")
+def register_syndicated_page_viewsets():
+    """The content page types' editor gets the syndication side panel (see push.side_panel)."""
+    return page_viewsets()
 
 
 @hooks.register("register_admin_urls")

@@ -222,6 +222,17 @@ KANAL_ALLOW_PRIVATE_HOSTS = env_list("KANAL_ALLOW_PRIVATE_HOSTS")
 # Empty in development: credentials can then only be read from named environment variables
 # (production refuses to start without it).
 KANAL_CREDENTIALS_KEY = os.environ.get("KANAL_CREDENTIALS_KEY", "")
+# Push retries are bounded (syndication.push.policy): exponential backoff from the base delay,
+# capped, until this many attempts or this age of the first attempt; then the push is failed,
+# the editor sees it and can push again.
+KANAL_PUSH_RETRY_BASE_SECONDS = float(os.environ.get("KANAL_PUSH_RETRY_BASE_SECONDS", "30"))
+KANAL_PUSH_RETRY_MAX_DELAY_SECONDS = float(
+    os.environ.get("KANAL_PUSH_RETRY_MAX_DELAY_SECONDS", str(6 * 3600))
+)
+KANAL_PUSH_MAX_ATTEMPTS = int(os.environ.get("KANAL_PUSH_MAX_ATTEMPTS", "12"))
+KANAL_PUSH_GIVE_UP_AFTER_SECONDS = float(
+    os.environ.get("KANAL_PUSH_GIVE_UP_AFTER_SECONDS", str(2 * 24 * 3600))
+)
 # WebSub hubs (comma-separated URLs) that Kanal's RSS/Atom/JSON feeds declare and that are
 # pinged (hub.mode=publish) when a feed changes; empty: no hub links, no pings.
 KANAL_WEBSUB_HUBS = env_list("KANAL_WEBSUB_HUBS")

@@ -93,7 +93,8 @@ def _featured_image(data: dict[str, Any]) -> FeaturedImage | None:
         image = data.get(name)
         if isinstance(image, dict) and image.get("id"):
             return FeaturedImage(image["id"], _largest(image), image.get("alt") or "")
-    for block in data.get("body") or []:
+    body = data.get("body") or []
+    for block in body if isinstance(body, list) else []:
         if block.get("type") == "image" and (block.get("value") or {}).get("image"):
             image = block["value"]["image"]
             return FeaturedImage(
@@ -110,7 +111,11 @@ def build_post(data: dict[str, Any]) -> PushPost:
     intro = data.get("intro") or data.get("description") or ""
     if intro:
         parts.append(f"<p><strong>{escape(intro)}</strong></p>")
-    parts.extend(filter(None, (_block_html(block) for block in data.get("body") or [])))
+    body = data.get("body") or []
+    if isinstance(body, str):  # a rich-text body (home and index pages), already absolute
+        parts.append(body)
+    else:
+        parts.extend(filter(None, (_block_html(block) for block in body)))
     parts.append(
         f'<p class="kanal-canonical">{escape(_("Publicerades först på"))} '
         f'<a href="{escape(canonical)}" rel="canonical">{escape(canonical)}</a></p>'

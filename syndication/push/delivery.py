@@ -1,11 +1,13 @@
 """One push attempt: claim the row (lease), bring the remote post in step, record the outcome.
 
 The same machinery as webhook deliveries (``syndication.webhooks.delivery``): the lease
-length, the retry schedule with jitter, ``Retry-After`` and the give-up rule come from the
-same helpers (``lease_duration``, ``policy.retry_delay``, ``http.parse_retry_after``), and
-the relay re-enqueues due push deliveries exactly as it does webhook deliveries. A worker
-killed mid-attempt leaves a lease that expires; the retry then looks the post up by the
-intent recorded before the create, so no second post appears.
+length and the due-row lock come from the same helpers (``lease_duration``, ``lock_if_due``),
+and the relay re-enqueues due push deliveries exactly as it does webhook deliveries. The retry
+policy is push's own and bounded (``syndication.push.policy``): a delivery given up marks the
+page's record failed with the reason and records ``syndication.failed``; ``retry_failed``
+starts a new series when an editor or operator asks. A worker killed mid-attempt leaves a
+lease that expires; the retry then looks the post up by the intent recorded before the
+create, so no second post appears.
 
 Deliveries of one page to one target are attempted one at a time (a claim is refused while
 another is leased), and a delivery whose event is older than what the record already holds
@@ -18,19 +20,19 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from .. import http
-from ..webhooks import policy
 from ..webhooks.delivery import lease_duration, lock_if_due
+from . import policy
 from .clients.base import FailureKind, PushError
 from .engine import perform, record_failed
 from .models import (
     AUTH_FAILURES_BEFORE_STOP,
     PushDelivery,
+    PushDeliveryQuerySet,
     PushDeliveryStatus,
     PushTarget,
     RecordStatus,
@@ -47,6 +49,7 @@ class PushClaim:
     target_id: int
     token: str
     attempts: int
+    first_attempt_at: datetime | None = None
 
 
 def claim(delivery_id: int) -> PushClaim | None:
@@ -81,8 +84,11 @@ def claim(delivery_id: int) -> PushClaim | None:
             next_attempt_at=lease_until,
             enqueued_at=None,
             last_attempt_at=now,
+            first_attempt_at=delivery.first_attempt_at or now,
         )
-    return PushClaim(delivery.pk, delivery.target_id, token, delivery.attempts + 1)
+    return PushClaim(
+        delivery.pk, delivery.target_id, token, delivery.attempts + 1, delivery.first_attempt_at
+    )
 
 
 def record_outcome(claim_: PushClaim, error: PushError | None, skipped: bool = False) -> str | None:
@@ -102,25 +108,14 @@ def record_outcome(claim_: PushClaim, error: PushError | None, skipped: bool = F
             status=PushDeliveryStatus.SKIPPED if skipped else PushDeliveryStatus.DELIVERED,
             delivered_at=now,
         )
-    elif error.kind is FailureKind.CONTENT:
-        fields["status"] = PushDeliveryStatus.FAILED
-        gave_up = True
-    elif error.kind is FailureKind.AUTH and claim_.attempts >= AUTH_FAILURES_BEFORE_STOP:
-        fields["status"] = PushDeliveryStatus.FAILED
-        fields["last_error"] = f"{error.message} — stopped after {claim_.attempts} attempts."
-        gave_up = True
     else:
-        delay = None
-        if error.kind is FailureKind.THROTTLED:
-            delay = http.parse_retry_after(error.retry_after, now)
-        if delay is None:
-            delay = policy.retry_delay(claim_.attempts)
-        if delay is None:
+        decision = policy.decide(error, claim_.attempts, claim_.first_attempt_at, now)
+        if decision.retry_in is None:
             fields["status"] = PushDeliveryStatus.FAILED
-            fields["last_error"] = f"{error.message} — gave up after {claim_.attempts} attempts."
+            fields["last_error"] = decision.reason
             gave_up = True
         else:
-            fields["next_attempt_at"] = now + delay
+            fields["next_attempt_at"] = now + decision.retry_in
 
     mine = PushDelivery.objects.filter(pk=claim_.delivery_id, lease_token=claim_.token)
     if not mine.filter(status=PushDeliveryStatus.PENDING).update(**fields):
@@ -133,6 +128,12 @@ def record_outcome(claim_: PushClaim, error: PushError | None, skipped: bool = F
             target_id=claim_.target_id, page_id=delivery.page_id
         ).update(status=RecordStatus.FAILED, last_error=fields["last_error"], updated_at=now)
         record_failed(delivery, fields["last_error"])
+    elif error is not None:
+        # Still retrying: the editor already sees why (the side panel shows the next attempt).
+        delivery = PushDelivery.objects.only("page_id").get(pk=claim_.delivery_id)
+        SyndicationRecord.objects.filter(
+            target_id=claim_.target_id, page_id=delivery.page_id
+        ).update(last_error=error.message, updated_at=now)
     return str(fields["status"])
 
 
@@ -170,4 +171,43 @@ def attempt(delivery_id: int) -> str | None:
         skipped = not perform(delivery)
     except PushError as exc:
         return record_outcome(claimed, exc)
+    except Exception as exc:
+        # A fault of ours (or of the database): counted like a transient failure, so the
+        # bounded policy ends it and the editor sees it, instead of a lease that expires and
+        # is retried for ever without a word.
+        logger.exception("Push %s failed unexpectedly", claimed.delivery_id)
+        error = PushError(FailureKind.TRANSIENT, f"Internal error: {type(exc).__name__}: {exc}")
+        return record_outcome(claimed, error)
     return record_outcome(claimed, None, skipped=skipped)
+
+
+def retry_failed(deliveries: PushDeliveryQuerySet) -> list[int]:
+    """Give the failed ones among ``deliveries`` a new series of attempts, due now.
+
+    What an editor's "Push again" on a failed record and ``manage.py push --retry-failed`` do:
+    the delivery keeps its event (a failed deletion is retried as a deletion), its attempts
+    start again from 0 under the same bounded policy, and the page's record leaves ``failed``.
+    Returns the ids to wake (the caller enqueues or attempts them).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        failed = list(
+            deliveries.filter(status=PushDeliveryStatus.FAILED)
+            .select_for_update(of=("self",))
+            .values_list("pk", "target_id", "page_id")
+        )
+        ids = [pk for pk, _, _ in failed]
+        PushDelivery.objects.filter(pk__in=ids).update(
+            status=PushDeliveryStatus.PENDING,
+            attempts=0,
+            first_attempt_at=None,
+            next_attempt_at=now,
+            enqueued_at=None,
+            lease_until=None,
+            lease_token="",
+        )
+        for target_id, page_id in {(t, p) for _, t, p in failed}:
+            SyndicationRecord.objects.filter(
+                target_id=target_id, page_id=page_id, status=RecordStatus.FAILED
+            ).update(status=RecordStatus.PENDING, updated_at=now)
+    return ids

@@ -5,8 +5,10 @@ lease and the retry policy). The post's content comes from the shared external s
 event's revision (``cms.representation``), so it equals what the API and the webhooks say.
 
 Idempotent creation: before the create request the record is saved with ``status=creating``
-and the post's deterministic ``intent_key``; if the response is lost (timeout, worker killed)
-the next attempt finds the post by that key and adopts it instead of creating another.
+and the post's ``intent_key`` (the client's ``intent_key(post)``, else the post's deterministic
+slug); if the response is lost (timeout, worker killed) the next attempt finds the post by that
+key and adopts it instead of creating another, and a create never confirmed is sent again with
+the same key.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from cms.events.recording import record
 from cms.representation.cache import bump, page_representation
 from cms.representation.pages import revision_representation
 
-from .clients.base import FailureKind, PushClient, PushError, RemotePost
+from .clients.base import FailureKind, PushClient, PushError, RemotePost, intent_key_for
 from .clients.micropub import MicropubClient
 from .clients.wordpress import WordPressClient
 from .content import build_post
@@ -130,9 +132,12 @@ def perform(delivery: PushDelivery) -> bool:
         media_id = _featured_media(rec, client, post)
         remote = _current_remote(rec, client)
         if remote is None:
-            rec.status, rec.intent_key = RecordStatus.CREATING, post.slug
+            if not (rec.status == RecordStatus.CREATING and rec.intent_key):
+                # A create that was never confirmed keeps its key: the retry sends the same one.
+                rec.intent_key = intent_key_for(client, post)
+            rec.status = RecordStatus.CREATING
             rec.save(update_fields=["status", "intent_key", "updated_at"])  # the intent, committed
-            remote = client.create(post, post.slug, media_id)
+            remote = client.create(post, rec.intent_key, media_id)
         else:
             remote = client.update(remote, post, media_id)
         _done(rec, delivery, RecordStatus.PUBLISHED, remote, revision=data["meta"]["revision"])

@@ -7,8 +7,9 @@
   written *before* the create request (``status=creating`` with the slug the post will get),
   so a retry after a lost response looks the post up instead of creating a second one.
 * ``PushDelivery`` — one event for one target, the sibling of webhooks' ``Delivery``: the
-  same columns for status, attempts, ``next_attempt_at``, lease and last response, claimed and
-  retried by the same policy (``syndication.webhooks.policy``) and re-enqueued by the relay.
+  same columns for status, attempts, ``next_attempt_at``, lease and last response, claimed with
+  the same lease and re-enqueued by the relay, but retried by a bounded policy of its own
+  (``syndication.push.policy``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ class PushTarget(models.Model):
     # Discovered Micropub endpoints (from q=config / rel links), cached.
     discovered_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
     media_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
+    # Micropub: where the server puts a post created with ``mp-slug`` (learned from a create's
+    # ``Location``, ``{slug}`` marking the slug), so a lost create's post can be looked up.
+    post_url_template = models.CharField(max_length=2000, blank=True, editable=False)
 
     healthy = models.BooleanField(_("fungerar"), default=True, editable=False)
     auth_failures = models.PositiveIntegerField(default=0, editable=False)
@@ -230,6 +234,9 @@ class PushDelivery(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Start of the current series of attempts (``push.policy`` gives up when it is too old);
+    # a retry by an editor or ``manage.py push --retry-failed`` starts a new series.
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(_("fel"), blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

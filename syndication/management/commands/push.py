@@ -1,10 +1,12 @@
-"""``manage.py push [--page ID] [--target ID] [--all-due]``: push now, with progress and a
-summary table; exit status 1 when any push failed.
+"""``manage.py push [--page ID] [--target ID] [--all-due] [--retry-failed]``: push now, with
+progress and a summary table; exit status 1 when any push failed.
 
 ``--page``/``--target`` queue a manual push of the live page(s) (all matching targets or
 one) and attempt it at once; ``--all-due`` attempts every push delivery that is due (what the
-relay would wake). Attempts go through the same leases and policy as the workers, so running
-this beside them is safe.
+relay would wake); ``--retry-failed`` gives the pushes that were given up (``push.policy``) a
+new series of attempts and makes the first at once — there ``--page``/``--target`` only narrow
+which failed pushes are retried. Attempts go through the same leases and policy as the
+workers, so running this beside them is safe.
 """
 
 from __future__ import annotations
@@ -25,10 +27,19 @@ class Command(BaseCommand):
         parser.add_argument("--page", type=int, action="append", default=[])
         parser.add_argument("--target", type=int, action="append", default=[])
         parser.add_argument("--all-due", action="store_true")
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="Retry the pushes that were given up (narrowed by --page/--target).",
+        )
 
     def handle(self, *args, **options):
-        if not (options["page"] or options["target"] or options["all_due"]):
-            raise CommandError("Say what to push: --page ID, --target ID and/or --all-due.")
+        if not (
+            options["page"] or options["target"] or options["all_due"] or options["retry_failed"]
+        ):
+            raise CommandError(
+                "Say what to push: --page ID, --target ID, --all-due and/or --retry-failed."
+            )
         targets = PushTarget.objects.filter(active=True)
         if options["target"]:
             targets = targets.filter(pk__in=options["target"])
@@ -36,7 +47,13 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"No active target with id {sorted(missing)}.")
         ids: list[int] = []
-        if options["page"] or options["target"]:
+        if options["retry_failed"]:
+            failed = PushDelivery.objects.filter(target__in=targets)
+            if options["page"]:
+                failed = failed.filter(page_id__in=options["page"])
+            ids += delivery.retry_failed(failed)
+            self.stderr.write(f"{len(ids)} failed push(es) to retry.")
+        elif options["page"] or options["target"]:
             page_ids = options["page"]
             if page_ids:
                 found = set(Page.objects.filter(pk__in=page_ids).values_list("pk", flat=True))

@@ -49,6 +49,9 @@ class RemotePost:
 
 
 class PushClient(Protocol):
+    """``intent_key(post) -> str`` is optional: the key a new create is sent with and found by
+    (default: the post's deterministic slug, see ``intent_key_for``)."""
+
     def find(self, intent_key: str) -> RemotePost | None:
         """The post created with ``intent_key`` (a lost create's response), if any."""
 
@@ -62,6 +65,12 @@ class PushClient(Protocol):
 
     def upload_media(self, image_id: int) -> str:
         """Upload a local image once; return its remote id (or URL, for Micropub)."""
+
+
+def intent_key_for(client: PushClient, post: PushPost) -> str:
+    """The key a new create is recorded, sent and looked up by."""
+    choose = getattr(client, "intent_key", None)
+    return choose(post) if choose is not None else post.slug
 
 
 def failure_for(response: http.HttpResponse, message: str) -> PushError:

@@ -8,10 +8,30 @@
 * discovery: a site URL is resolved to its endpoint by the ``Link: <…>; rel="micropub"``
   header or an HTML ``<link rel="micropub">`` (§5.3).
 
-Idempotent creation: each create carries the Kanal URL as ``syndication`` … and, because the
-Recommendation has no "find by property" query, a lost create is found by the ``Location``
-that was recorded, or by ``q=source&url=…`` for the URL the server assigns by slug
-(``mp-slug``) where it honours it.
+Idempotent creation, as far as the Recommendation allows. It has no "find the post I created
+with this property" query, and a create's answer (``Location``) is the only place the post's
+URL is told. So:
+
+1. every create carries an ``mp-slug`` that is unique to this (page, target, create): the
+   page's slug, its id and a random suffix chosen when the intent is recorded, before the
+   request (``intent_key``), and reused by every retry of that create;
+2. the first create a target confirms teaches the target where the server puts a slug: its
+   ``Location`` with the slug replaced by ``{slug}`` (``PushTarget.post_url_template``);
+3. a retry of a create whose answer was lost (timeout, dropped connection, worker killed)
+   first asks ``q=source&url=<predicted URL>`` (§3.7.2); a post there is ours (no one else
+   picks that slug) and is adopted; only "no such post" leads to a second create.
+
+What remains possible — a second post after a lost answer — when:
+
+* the server ignores ``mp-slug`` or names posts by a pattern that does not contain it (dates,
+  ids only): the URL cannot be predicted;
+* the lost create is the first this target ever received (no template learned yet);
+* the server does not implement ``q=source`` (optional in the Recommendation) or answers it
+  with an error that is neither 200 nor "not found";
+* the server queued the post (202) and had not stored it yet when the lookup came.
+
+In all of these the record keeps the ``Location`` it did get, so updates and deletes of
+confirmed posts are never duplicated; only an unconfirmed create can be.
 """
 
 from __future__ import annotations
@@ -19,6 +39,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -64,10 +85,30 @@ def discover_endpoint(site_url: str) -> str | None:
     return urljoin(response.url, href) if href else None
 
 
+SLUG_MARK = "{slug}"
+
+
+def url_template(location: str, slug: str) -> str:
+    """``location`` with ``slug`` replaced by ``{slug}``; "" when the slug is not in it (the
+    server does not name posts by ``mp-slug``)."""
+    if not slug or location.count(slug) != 1:
+        return ""
+    return location.replace(slug, SLUG_MARK)
+
+
 class MicropubClient:
-    def __init__(self, endpoint: str, token: str, media_endpoint: str = ""):
+    def __init__(
+        self,
+        endpoint: str,
+        token: str,
+        media_endpoint: str = "",
+        post_url_template: str = "",
+        remember_template: Callable[[str], object] | None = None,
+    ):
         self.endpoint = endpoint
         self.media_endpoint = media_endpoint
+        self.post_url_template = post_url_template
+        self._remember_template = remember_template
         self._token = token
 
     def __repr__(self) -> str:
@@ -76,7 +117,14 @@ class MicropubClient:
     @classmethod
     def for_target(cls, target: PushTarget, token: str) -> MicropubClient:
         endpoint = target.discovered_endpoint or target.endpoint
-        client = cls(endpoint, token, target.media_endpoint)
+        model = type(target)
+        client = cls(
+            endpoint,
+            token,
+            target.media_endpoint,
+            target.post_url_template,
+            lambda template: model.objects.filter(pk=target.pk).update(post_url_template=template),
+        )
         if not target.discovered_endpoint:
             client.endpoint = discover_endpoint(target.endpoint) or target.endpoint
             config = client.config()
@@ -132,23 +180,39 @@ class MicropubClient:
             properties["photo"] = [media_id]
         return {name: value for name, value in properties.items() if value}
 
+    @staticmethod
+    def intent_key(post: PushPost) -> str:
+        """The ``mp-slug`` of a new create: unique to this page, target and create."""
+        return f"{post.slug}-{secrets.token_hex(4)}"
+
+    def predicted_url(self, intent_key: str) -> str:
+        if intent_key.startswith(("http://", "https://")):
+            return intent_key  # a Location recorded earlier
+        if not self.post_url_template:
+            return ""
+        return self.post_url_template.replace(SLUG_MARK, intent_key)
+
     def find(self, intent_key: str) -> RemotePost | None:
-        """``intent_key`` is the URL recorded from ``Location`` or predicted from ``mp-slug``;
+        """The post a lost create made, by the URL predicted from its ``mp-slug``:
         ``q=source`` answers 200 if a post lives there (§3.7.2)."""
-        if not intent_key.startswith(("http://", "https://")):
+        url = self.predicted_url(intent_key)
+        if not url:
             return None
-        query = urlencode({"q": "source", "url": intent_key})
-        url = f"{self.endpoint}{'&' if '?' in self.endpoint else '?'}{query}"
-        response = send("GET", url, headers=self._headers())
-        if response.status in (400, 404):
-            return None
-        self._check(response)
-        return RemotePost(intent_key, intent_key)
+        query = urlencode({"q": "source", "url": url})
+        endpoint = f"{self.endpoint}{'&' if '?' in self.endpoint else '?'}{query}"
+        response = send("GET", endpoint, headers=self._headers())
+        if response.status in (400, 404, 410):
+            return None  # invalid_request "no such post" (§4.1), or plain not found / gone
+        found = self._check(response)
+        properties = found.get("properties") if isinstance(found, dict) else None
+        if not isinstance(properties, dict):
+            return None  # not a post (§3.7.2 answers with its properties)
+        return RemotePost(url, url)
 
     def create(self, post: PushPost, intent_key: str, media_id: str) -> RemotePost:
         body = {
             "type": ["h-entry"],
-            "properties": {**self._properties(post, media_id), "mp-slug": [post.slug]},
+            "properties": {**self._properties(post, media_id), "mp-slug": [intent_key]},
         }
         response, _ = self._post_json(body)
         location = response.headers.get("Location")
@@ -159,6 +223,11 @@ class MicropubClient:
                 status_code=response.status,
             )
         url = urljoin(self.endpoint, location)
+        learned = url_template(url, intent_key)
+        if learned and learned != self.post_url_template:
+            self.post_url_template = learned
+            if self._remember_template is not None:
+                self._remember_template(learned)
         return RemotePost(url, url)
 
     def update(self, remote: RemotePost, post: PushPost, media_id: str) -> RemotePost:

@@ -117,7 +117,8 @@ class TestPageSyndication:
         editor.edit(page, title="Ändrad men syndikeras inte")
         assert micropub.posts == {} and micropub.creates == 1
 
-    def test_the_page_header_has_a_syndication_button(self, admin, editor):
-        page = editor.publish_new("Knapp")
+    def test_the_page_editor_shows_it_in_a_side_panel(self, admin, editor):
+        page = editor.publish_new("Panel")
         content = admin.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
-        assert reverse("syndication_page", args=[page.pk]) in content
+        assert 'data-side-panel-toggle="syndication"' in content
+        assert 'data-side-panel="syndication"' in content

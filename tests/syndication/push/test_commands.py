@@ -104,7 +104,7 @@ class TestPushCommand:
         assert SyndicationRecord.objects.get(page_id=page.pk).status != RecordStatus.PUBLISHED
 
     def test_all_due_retries_what_failed_before(self, editor, micropub, settings):
-        settings.KANAL_WEBHOOK_RETRY_SCHEDULE = [0] * 9
+        settings.KANAL_PUSH_RETRY_BASE_SECONDS = 0
         target = PushTarget(kind="micropub", name="Mikro", endpoint=micropub.site)
         target.set_secret(micropub.token)
         target.save()

@@ -62,3 +62,10 @@ def test_contact_cards_carry_personal_data_and_are_not_pushed():
 def test_wordpress_dates_are_naive_utc():
     assert _gmt("2026-12-01T09:30:00+01:00") == "2026-12-01T08:30:00"
     assert _gmt("2026-12-01T08:30:00Z") == "2026-12-01T08:30:00"
+
+
+def test_a_rich_text_body_is_pushed_as_it_is():
+    """Home and index pages have a rich-text ``body`` (a string), not a stream: found when a
+    ``make run`` demo site was pushed to WordPress (the worker crashed on every attempt)."""
+    post = build_post({**DATA, "body": "<p>Här hittar du <b>våra</b> program.</p>"})
+    assert "<p>Här hittar du <b>våra</b> program.</p>" in post.html

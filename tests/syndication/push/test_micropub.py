@@ -104,7 +104,7 @@ class TestFailures:
     def test_refused_credentials_stop_after_three_attempts_and_tell_the_admins(
         self, editor, mp_target, micropub, settings
     ):
-        settings.KANAL_WEBHOOK_RETRY_SCHEDULE = [0] * 9
+        settings.KANAL_PUSH_RETRY_BASE_SECONDS = 0
         settings.ADMINS = [("Admin", "admin@example.org")]
         mp_target.set_secret("wrong-token")
         mp_target.save()

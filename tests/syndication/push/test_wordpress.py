@@ -96,7 +96,7 @@ class TestWordPressLifecycle:
     def test_a_wrong_application_password_is_refused_and_counted(
         self, editor, wp_target, wordpress, settings
     ):
-        settings.KANAL_WEBHOOK_RETRY_SCHEDULE = [0] * 9
+        settings.KANAL_PUSH_RETRY_BASE_SECONDS = 0
         wp_target.set_secret("fel fel fel fel fel fel")
         wp_target.save()
         page = editor.publish_new("Fel lösenord")

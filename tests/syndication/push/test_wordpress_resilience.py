@@ -76,7 +76,7 @@ def losing_proxy(wordpress):
 
 @pytest.fixture
 def proxied_target(losing_proxy, wordpress, allow_loopback, db, settings) -> PushTarget:
-    settings.KANAL_WEBHOOK_RETRY_SCHEDULE = [0] * 9
+    settings.KANAL_PUSH_RETRY_BASE_SECONDS = 0
     target = PushTarget(
         kind="wordpress",
         name="Blogg bakom en opålitlig proxy",
