@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syndication', '0006_endpoint_private_content'),
+        ('syndication', '0008_imported_item_media_and_notes'),
     ]
 
     operations = [

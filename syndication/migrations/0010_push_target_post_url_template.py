@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('syndication', '0007_push_delivery_first_attempt_at'),
+        ('syndication', '0009_push_delivery_first_attempt_at'),
     ]
 
     operations = [
