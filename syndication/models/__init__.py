@@ -5,6 +5,7 @@ Import rule: other modules import from ``syndication.models``, never from the su
 
 from ..feeds.models import WebSubPing
 from ..push.models import PushDelivery, PushTarget, SyndicationRecord
+from ..push.video_models import QuotaLedger, VideoChannel, VideoRecordState
 from ..webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 from .pull import ImportedItem, Source
 
@@ -14,8 +15,11 @@ __all__ = [
     "ImportedItem",
     "PushDelivery",
     "PushTarget",
+    "QuotaLedger",
     "Source",
     "SyndicationRecord",
+    "VideoChannel",
+    "VideoRecordState",
     "WebSubPing",
     "WebhookEndpoint",
 ]
