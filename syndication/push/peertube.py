@@ -231,6 +231,13 @@ class PeerTubeAPI:
         return f"{self.base}/w/{video.get('shortUUID') or video.get('uuid')}"
 
 
+def remote_ref(video: dict) -> str:
+    """How Kanal addresses a PeerTube video: its short UUID. The document's ``idOrUUID``
+    parameter is ``oneOf`` id / UUIDv4 / shortUUID, and a full UUID also matches the (pattern-
+    less) shortUUID schema, so only the short UUID (or the numeric id) is unambiguous."""
+    return str(video.get("shortUUID") or video.get("id") or "")
+
+
 # -- the metadata -----------------------------------------------------------------------
 
 
@@ -291,19 +298,18 @@ def metadata(meta: VideoMeta, channel: VideoChannel) -> tuple[list, list[str]]:
 
 
 def on_instance(api: PeerTubeAPI, video_url: str) -> str | None:
-    """The video id when ``video_url`` is a video of this very instance."""
+    """The video id when ``video_url`` is a video of this very instance (its API host, or
+    the host name its videos are published under: ``VideoChannel.instance_host``)."""
     try:
         ref = parse_video_url(video_url)
     except UnknownVideoURL:
         return None
     if ref.provider != PEERTUBE:
         return None
-    mine = urlsplit(api.base)
     theirs = urlsplit(video_url)
-    same = (mine.hostname or "").lower() == (theirs.hostname or "").lower() and (
-        mine.port or mine.scheme
-    ) == (theirs.port or theirs.scheme)
-    return ref.video_id if same else None
+    mine = urlsplit(api.base)
+    hosts = {(mine.hostname or "").lower(), api.channel.instance_host.lower()} - {""}
+    return ref.video_id if (theirs.hostname or "").lower() in hosts else None
 
 
 # -- perform ----------------------------------------------------------------------------
@@ -333,6 +339,9 @@ def perform(delivery: PushDelivery) -> bool:
     if state.remote_missing:
         fail_record(job, _missing_message(rec))
         return True
+    if state.linked:  # the instance's own video: pointed at, never written to
+        done(job, RecordStatus.PUBLISHED, remote_id=rec.remote_id, remote_url=rec.remote_url)
+        return True
     if not rec.remote_id:
         linked = on_instance(api, job.meta.video_url)
         if linked is not None:
@@ -353,7 +362,7 @@ def _link(job: Job, api: PeerTubeAPI, ref: str) -> bool:
         )
     job.state.linked = True
     job.state.save(update_fields=["linked", "updated_at"])
-    done(job, RecordStatus.PUBLISHED, remote_id=video["uuid"], remote_url=api.watch_url(video))
+    done(job, RecordStatus.PUBLISHED, remote_id=remote_ref(video), remote_url=api.watch_url(video))
     return True
 
 
@@ -376,7 +385,7 @@ def _import(job: Job, api: PeerTubeAPI) -> None:
             video = item.get("video") or {}
             if (
                 video.get("uuid")
-                and video["uuid"] not in taken
+                and remote_ref(video) not in taken
                 and item.get("state", {}).get("id") != 3
             ):
                 found = item
@@ -399,7 +408,7 @@ def _import(job: Job, api: PeerTubeAPI) -> None:
         video = answer.get("video") or {}
         import_id = answer.get("id")
         state.dropped_tags = dropped
-    rec.remote_id = video.get("uuid") or str(video.get("id"))
+    rec.remote_id = remote_ref(video)
     rec.remote_url = api.watch_url(video)
     rec.save(update_fields=["remote_id", "remote_url", "updated_at"])
     state.import_id = import_id
@@ -417,7 +426,7 @@ def _import_finished(job: Job, api: PeerTubeAPI) -> bool:
     mine = [
         item
         for item in api.imports_of(rec.intent_key or job.meta.video_url)
-        if (item.get("video") or {}).get("uuid") == rec.remote_id
+        if remote_ref(item.get("video") or {}) == rec.remote_id
         or (state.import_id and item.get("id") == state.import_id)
     ]
     if not mine:

@@ -42,6 +42,9 @@ class VideoChannel(models.Model):
     )
     category = models.PositiveSmallIntegerField(_("PeerTube-kategori"), null=True, blank=True)
     language = models.CharField(_("språk"), max_length=10, blank=True, default="sv")
+    # PeerTube: the host name the instance's videos are known by, when the API is reached at
+    # another address (e.g. an internal one). Videos of this host are linked, not imported.
+    instance_host = models.CharField(_("instansens värdnamn"), max_length=253, blank=True)
     # YouTube: the OAuth client (the id is not secret; the secret is encrypted or in the env)
     # and the token endpoint (Google's unless a test points it at loopback).
     client_id = models.CharField(_("OAuth-klient-id"), max_length=300, blank=True)
