@@ -14,6 +14,7 @@ from wagtail.admin.widgets import Button
 from . import admin_views
 from .admin_forms import SourceForm
 from .models import ImportedItem, Source
+from .push import video_admin  # noqa: F401 — registers the video targets' admin hooks
 from .push import views as push_views
 from .push.forms import PushTargetForm
 from .push.models import PushTarget
