@@ -7,7 +7,8 @@ keeping the rest for the channel's own tools.
 
 Units are *reserved* before the request is sent, under a row lock, so two workers cannot
 both take the last units; a reservation is never given back (a request that failed on the
-way may still have been counted by Google). When the budget is short the update waits for
+way may still have been counted by Google; only units reserved for a call never sent go
+back, ``refund``). When the budget is short the update waits for
 the reset; a ``403 quotaExceeded`` from Google marks the day exhausted whatever our count
 says (another tool may share the project), and also waits for the reset — it is not an
 authentication failure.

@@ -111,8 +111,12 @@ class Job:
 
 
 def prepare(delivery: PushDelivery) -> Job | None:
-    """The job for ``delivery``, or None when it is stale or superseded by a newer one."""
+    """The job for ``delivery``, or None when it is stale, superseded by a newer one, or not
+    about a VideoPage."""
     target = delivery.target
+    page = Page.objects.filter(pk=delivery.page_id).specific().first()
+    if page is not None and not hasattr(page, "video_url"):
+        return None  # only VideoPages go to video channels: nothing to do, nothing recorded
     rec, _created = SyndicationRecord.objects.get_or_create(page_id=delivery.page_id, target=target)
     if delivery.version < rec.last_version or _superseded(delivery):
         return None
@@ -124,7 +128,6 @@ def prepare(delivery: PushDelivery) -> Job | None:
             f"The target {target.name!r} has no channel configured (manage.py video_targets).",
         )
     event_type = _action(delivery)
-    page = Page.objects.filter(pk=delivery.page_id).specific().first()
     if event_type in DELETE_TYPES:
         action = DELETE
     elif event_type in PUBLISH_TYPES and (

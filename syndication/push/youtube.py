@@ -38,6 +38,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from . import quota
 from .clients.base import FailureKind, PushError, failure_for
@@ -209,6 +210,9 @@ def _same(current: dict, wanted: dict) -> bool:
 
 
 def perform(delivery: PushDelivery) -> bool:
+    page = Page.objects.filter(pk=delivery.page_id).specific().first()
+    if page is not None and getattr(page, "provider", None) != "youtube":
+        return False  # not a YouTube video: not this target's business, nothing recorded
     job = prepare(delivery)
     if job is None:
         return False
@@ -218,7 +222,7 @@ def perform(delivery: PushDelivery) -> bool:
         return True
     meta = job.meta
     if meta.provider != "youtube" or not meta.video_id:
-        raise PushError(FailureKind.CONTENT, _("Sidans video ligger inte på YouTube."))
+        return False  # a PeerTube or Vimeo video: not this target's business
     _wait_for_coalescing(job)
     api = YouTubeAPI(delivery.target, job.channel)
     try:

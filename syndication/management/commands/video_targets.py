@@ -77,7 +77,11 @@ class Command(BaseCommand):
 
     def _add(self, options) -> None:
         kind = options["kind"]
-        target = PushTarget(kind=kind, name=options["name"] or f"{kind}: {options['channel']}")
+        target = PushTarget(
+            kind=kind,
+            name=options["name"] or f"{kind}: {options['channel']}",
+            page_types=["cms.VideoPage"],
+        )
         channel = VideoChannel(
             channel=options["channel"],
             privacy=options["privacy"],

@@ -279,3 +279,15 @@ class TestDailyBudget:
             f"\n[youtube budget] edits={edits} pages={self.PAGES} day1={day_one} "
             f"day2_spent={youtube.spent_today()} waiting_at_end_of_day1={waiting}"
         )
+
+
+class TestScope:
+    def test_a_video_not_on_youtube_is_not_this_targets_business(
+        self, video_editor, yt_target, youtube, clock
+    ):
+        page = video_editor.publish_new("Vimeo-film", "https://vimeo.com/76979871")
+        clock.shift(WINDOW)
+        run_due()
+        assert not SyndicationRecord.objects.filter(page_id=page.pk).exists()
+        assert PushDelivery.objects.get(page_id=page.pk).status == "skipped"
+        assert youtube.calls == []
