@@ -74,6 +74,7 @@ def state(cluster: Cluster) -> dict:
     return json.loads(cluster.python(STATE).strip().splitlines()[-1])
 
 
+@pytest.mark.timeout(1200)  # the scratch database's migrations count too
 def test_killed_workers_leave_no_duplicate_imports(scratch_db):
     path = peertube_document_path()
     if path is None:
