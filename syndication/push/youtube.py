@@ -42,7 +42,7 @@ from wagtail.models import Page
 
 from . import quota
 from .clients.base import FailureKind, PushError, failure_for
-from .engine import register_performer
+from .engine import PUBLISH_TYPES, _action, register_performer
 from .models import PushDelivery, PushTarget, RecordStatus
 from .video import DELETE, PUBLISH, Job, Session, VideoMeta, done, json_body, prepare, send
 from .video_models import VideoChannel
@@ -213,6 +213,8 @@ def perform(delivery: PushDelivery) -> bool:
     page = Page.objects.filter(pk=delivery.page_id).specific().first()
     if page is not None and getattr(page, "provider", None) != "youtube":
         return False  # not a YouTube video: not this target's business, nothing recorded
+    if _action(delivery) in PUBLISH_TYPES:
+        _wait_for_coalescing(delivery)  # before any work: most edits end here, superseded
     job = prepare(delivery)
     if job is None:
         return False
@@ -223,7 +225,6 @@ def perform(delivery: PushDelivery) -> bool:
     meta = job.meta
     if meta.provider != "youtube" or not meta.video_id:
         return False  # a PeerTube or Vimeo video: not this target's business
-    _wait_for_coalescing(job)
     api = YouTubeAPI(delivery.target, job.channel)
     try:
         return _update(job, api, meta)
@@ -231,17 +232,17 @@ def perform(delivery: PushDelivery) -> bool:
         return _missing(job, str(exc))
 
 
-def _wait_for_coalescing(job: Job) -> None:
+def _wait_for_coalescing(delivery: PushDelivery) -> None:
     """Edits within the window of the page's oldest waiting edit become one update."""
-    if job.delivery.manual:
+    if delivery.manual:
         return
     oldest = (
         PushDelivery.objects.pending()
-        .filter(target_id=job.delivery.target_id, page_id=job.delivery.page_id)
+        .filter(target_id=delivery.target_id, page_id=delivery.page_id)
         .order_by("created_at")
         .values_list("created_at", flat=True)
         .first()
-    ) or job.delivery.created_at
+    ) or delivery.created_at
     ready = oldest + coalesce_window()
     now = timezone.now()
     if ready > now:

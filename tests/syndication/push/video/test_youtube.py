@@ -3,6 +3,7 @@ a loopback Data API that validates each request against YouTube's discovery docu
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -235,7 +236,7 @@ class TestErrors:
 @pytest.mark.slow
 class TestDailyBudget:
     PAGES = 20
-    EDITS = 1000
+    EDITS = int(os.environ.get("KANAL_TEST_YOUTUBE_EDITS", "1000"))
 
     @pytest.mark.timeout(1800)
     def test_1000_edits_of_20_pages_in_one_day_stay_within_budget_and_converge(
