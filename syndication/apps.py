@@ -11,10 +11,12 @@ class SyndicationConfig(AppConfig):
 
         register_signal_handlers()
 
-        from .push import echo, published
+        from .push import echo, peertube, published, youtube
 
         echo.register()
         published.register()
+        peertube.register()
+        youtube.register()
 
         from .pull import review
 

@@ -13,6 +13,7 @@ An import-linter contract in ``pyproject.toml`` keeps syndication's own modules 
 from .feeds.models import WebSubPing
 from .pull.models import ImportedItem, Source
 from .push.models import PushDelivery, PushTarget, SyndicationRecord
+from .push.video_models import QuotaLedger, VideoChannel, VideoRecordState
 from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 
 __all__ = [
@@ -21,8 +22,11 @@ __all__ = [
     "ImportedItem",
     "PushDelivery",
     "PushTarget",
+    "QuotaLedger",
     "Source",
     "SyndicationRecord",
+    "VideoChannel",
+    "VideoRecordState",
     "WebSubPing",
     "WebhookEndpoint",
 ]

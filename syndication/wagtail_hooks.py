@@ -13,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from .pull import views as admin_views
 from .pull.forms import SourceForm
 from .pull.models import ImportedItem, Source
+from .push import video_admin  # noqa: F401 — registers the video targets' admin hooks
 from .push import views as push_views
 from .push.forms import PushTargetForm
 from .push.models import PushTarget

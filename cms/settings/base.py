@@ -233,6 +233,11 @@ KANAL_PUSH_MAX_ATTEMPTS = int(os.environ.get("KANAL_PUSH_MAX_ATTEMPTS", "12"))
 KANAL_PUSH_GIVE_UP_AFTER_SECONDS = float(
     os.environ.get("KANAL_PUSH_GIVE_UP_AFTER_SECONDS", str(2 * 24 * 3600))
 )
+# YouTube Data API quota (syndication.push.quota): units Kanal may spend per Pacific day
+# (Google's default project quota is 10,000; keep headroom), and how long edits of one page
+# wait to be coalesced into one videos.update.
+KANAL_YOUTUBE_DAILY_BUDGET = int(os.environ.get("KANAL_YOUTUBE_DAILY_BUDGET", "8000"))
+KANAL_YOUTUBE_COALESCE_SECONDS = int(os.environ.get("KANAL_YOUTUBE_COALESCE_SECONDS", "300"))
 # WebSub hubs (comma-separated URLs) that Kanal's RSS/Atom/JSON feeds declare and that are
 # pinged (hub.mode=publish) when a feed changes; empty: no hub links, no pings.
 KANAL_WEBSUB_HUBS = env_list("KANAL_WEBSUB_HUBS")

@@ -14,6 +14,7 @@ the same key.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +51,15 @@ STARTING_TYPES = {EventType.PAGE_PUBLISHED.value, "page.privacy_changed"}
 WITHDRAW_TYPES = {EventType.PAGE_UNPUBLISHED.value}
 DELETE_TYPES = {EventType.PAGE_DELETED.value}
 PUSH_EVENT_TYPES = PUBLISH_TYPES | WITHDRAW_TYPES | DELETE_TYPES
+
+
+# Target kinds whose deliveries their own module performs (the video channels register
+# theirs at start-up: ``syndication.push.video.register``).
+PERFORMERS: dict[str, Callable[[PushDelivery], bool]] = {}
+
+
+def register_performer(kind: str, performer: Callable[[PushDelivery], bool]) -> None:
+    PERFORMERS[kind] = performer
 
 
 def client_for(target: PushTarget) -> PushClient:
@@ -104,6 +114,8 @@ def _action(delivery: PushDelivery) -> str:
 def perform(delivery: PushDelivery) -> bool:
     """Push ``delivery``; False when it was dropped (stale or superseded by a newer one)."""
     target = delivery.target
+    if target.kind in PERFORMERS:
+        return PERFORMERS[target.kind](delivery)
     rec, _ = SyndicationRecord.objects.get_or_create(page_id=delivery.page_id, target=target)
     if delivery.version < rec.last_version or _superseded(delivery):
         return False

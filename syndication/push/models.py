@@ -34,6 +34,8 @@ def validate_target_url(url: str) -> None:
 class TargetKind(models.TextChoices):
     WORDPRESS = "wordpress", "WordPress"
     MICROPUB = "micropub", "Micropub"
+    PEERTUBE = "peertube", "PeerTube"
+    YOUTUBE = "youtube", "YouTube"
 
 
 class UnpublishAction(models.TextChoices):
