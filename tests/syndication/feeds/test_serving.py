@@ -185,5 +185,6 @@ class TestQueries:
             == counts[(50, "atom")]
             == counts[(50, "json")]
         )
-        # pinned: selection, representations (syndicated_to is one query per batch), meetings
-        assert counts[(50, "rss")] == 12, counts
+        # pinned: selection, representations (syndicated_to and the site's organisation unit,
+        # the fallback of pages that name none, are one query per batch each), meetings
+        assert counts[(50, "rss")] == 13, counts
