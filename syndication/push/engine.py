@@ -111,6 +111,17 @@ def _action(delivery: PushDelivery) -> str:
     return delivery.event.type
 
 
+def delivered_representation(page: Page, delivery: PushDelivery) -> dict:
+    """The page's external shape at the revision the delivery's event reported (the live one
+    when the event names none): every target pushes what was published, never a later draft."""
+    revision = None
+    if delivery.event is not None and delivery.event.revision:
+        revision = Revision.objects.filter(pk=delivery.event.revision).first()
+    if revision is None:
+        return page_representation(page)
+    return revision_representation(page, revision)
+
+
 def perform(delivery: PushDelivery) -> bool:
     """Push ``delivery``; False when it was dropped (stale or superseded by a newer one)."""
     target = delivery.target
@@ -132,14 +143,7 @@ def perform(delivery: PushDelivery) -> bool:
     rec.save(update_fields=["attempts", "updated_at"])
 
     if action in PUBLISH_TYPES:
-        revision = None
-        if delivery.event is not None and delivery.event.revision:
-            revision = Revision.objects.filter(pk=delivery.event.revision).first()
-        data = (
-            revision_representation(page, revision)
-            if revision is not None
-            else page_representation(page)
-        )
+        data = delivered_representation(page, delivery)
         post = build_post(data)
         media_id = _featured_media(rec, client, post)
         remote = _current_remote(rec, client)

@@ -20,10 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Revision
-
-from cms.representation.cache import page_representation
-from cms.representation.pages import revision_representation
+from wagtail.models import Page
 
 from .. import http
 from . import credentials
@@ -34,6 +31,7 @@ from .engine import (
     _action,
     _done,
     _superseded,
+    delivered_representation,
     is_publicly_viewable,
     record_failed,
 )
@@ -140,14 +138,7 @@ def prepare(delivery: PushDelivery) -> Job | None:
         action = WITHDRAW
     meta = None
     if action == PUBLISH:
-        revision = None
-        if delivery.event is not None and delivery.event.revision:
-            revision = Revision.objects.filter(pk=delivery.event.revision).first()
-        data = (
-            revision_representation(page, revision)
-            if revision is not None
-            else page_representation(page)
-        )
+        data = delivered_representation(page, delivery)
         if "video" not in data:
             raise PushError(
                 FailureKind.CONTENT, _("Bara videosidor kan skickas till en videokanal.")

@@ -57,6 +57,8 @@ class Editor:
     """Publishes, edits, unpublishes and deletes the way the admin does: one transaction each,
     after-commit hooks run (dispatch -> push, in-process with the immediate task backend)."""
 
+    model = ArticlePage
+
     def __init__(self, index, capture):
         self.index = index
         self.capture = capture
@@ -70,10 +72,10 @@ class Editor:
         page.refresh_from_db()
         return page
 
-    def edit(self, page: ArticlePage, tags: list[str] | None = None, **fields) -> ArticlePage:
-        page = ArticlePage.objects.get(pk=page.pk)
+    def edit(self, page, tags: list[str] | None = None, **fields):
+        page = self.model.objects.get(pk=page.pk)
         if tags is not None:
-            page.tags.set(tags)
+            page.tags.set(list(tags))
         for name, value in fields.items():
             setattr(page, name, value)
         with self.capture(execute=True), transaction.atomic():
@@ -81,13 +83,13 @@ class Editor:
         page.refresh_from_db()
         return page
 
-    def unpublish(self, page: ArticlePage) -> None:
+    def unpublish(self, page) -> None:
         with self.capture(execute=True), transaction.atomic():
-            ArticlePage.objects.get(pk=page.pk).unpublish()
+            self.model.objects.get(pk=page.pk).unpublish()
 
-    def delete(self, page: ArticlePage) -> None:
+    def delete(self, page) -> None:
         with self.capture(execute=True), transaction.atomic():
-            ArticlePage.objects.get(pk=page.pk).delete()
+            self.model.objects.get(pk=page.pk).delete()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from syndication.push.video_models import VideoChannel
 from tests.support.apidoc import peertube_document_path, youtube_discovery_path
 from tests.support.peertube import FakePeerTube
 from tests.support.youtube import FakeYouTube
+from tests.syndication.push.conftest import Editor
 
 
 def _missing(what: str, how: str):
@@ -68,13 +69,11 @@ def video_index(db):
     return VideoIndexPage.objects.get(pk=index.pk)
 
 
-class VideoEditor:
+class VideoEditor(Editor):
     """Publishes, edits, unpublishes and deletes VideoPages as the admin does (one
     transaction each, after-commit hooks run: dispatch -> push, in-process)."""
 
-    def __init__(self, index, capture):
-        self.index = index
-        self.capture = capture
+    model = VideoPage
 
     def publish_new(self, title: str, video_url: str, tags=(), **fields) -> VideoPage:
         page = VideoPage(
@@ -91,25 +90,6 @@ class VideoEditor:
             page.save_revision().publish()
         page.refresh_from_db()
         return page
-
-    def edit(self, page: VideoPage, tags=None, **fields) -> VideoPage:
-        page = VideoPage.objects.get(pk=page.pk)
-        if tags is not None:
-            page.tags.set(list(tags))
-        for name, value in fields.items():
-            setattr(page, name, value)
-        with self.capture(execute=True), transaction.atomic():
-            page.save_revision().publish()
-        page.refresh_from_db()
-        return page
-
-    def unpublish(self, page: VideoPage) -> None:
-        with self.capture(execute=True), transaction.atomic():
-            VideoPage.objects.get(pk=page.pk).unpublish()
-
-    def delete(self, page: VideoPage) -> None:
-        with self.capture(execute=True), transaction.atomic():
-            VideoPage.objects.get(pk=page.pk).delete()
 
 
 @pytest.fixture
