@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from cms.models import ArticleIndexPage, ArticlePage, HomePage
 from syndication.push.models import PushTarget
+from tests.support.micropub import MicropubServer
 from tests.support.wordpress import WordPress, start_wordpress
 
 
@@ -103,5 +104,26 @@ def wp_target(wordpress, allow_loopback, db) -> PushTarget:
         kind="wordpress", name="Partnerbloggen", endpoint=wordpress.url, username=wordpress.user
     )
     target.set_secret(wordpress.app_password)
+    target.save()
+    return target
+
+
+@pytest.fixture
+def micropub(allow_loopback):
+    with MicropubServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mp_target(micropub) -> PushTarget:
+    """A Micropub target whose endpoints are known (tests of discovery build their own)."""
+    target = PushTarget(
+        kind="micropub",
+        name="Mikrobloggen",
+        endpoint=micropub.site,
+        discovered_endpoint=micropub.endpoint,
+        media_endpoint=micropub.media_endpoint,
+    )
+    target.set_secret(micropub.token)
     target.save()
     return target

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from syndication.push.models import PushOptOut, PushTarget, RecordStatus, SyndicationRecord
-from tests.support.micropub import MicropubServer
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +16,6 @@ def admin(client, django_user_model):
     user = django_user_model.objects.create_superuser("redaktor", "r@example.org", "pw")
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
 
 
 class TestTargetAdmin:

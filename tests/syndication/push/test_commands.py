@@ -8,15 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from syndication.push.models import PushTarget, RecordStatus, SyndicationRecord
-from tests.support.micropub import MicropubServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
 
 
 def run(*args) -> tuple[str, str, int]:

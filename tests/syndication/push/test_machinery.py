@@ -13,15 +13,8 @@ from syndication.push import credentials
 from syndication.push import delivery as push_delivery
 from syndication.push.models import PushDelivery, PushTarget, RecordStatus, SyndicationRecord
 from syndication.relay import claim_due_push_deliveries
-from tests.support.micropub import MicropubServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -14,15 +14,8 @@ from cms.events.models import Event
 from syndication.push import delivery as push_delivery
 from syndication.push.clients.micropub import discover_endpoint
 from syndication.push.models import PushDelivery, PushTarget, RecordStatus, SyndicationRecord
-from tests.support.micropub import MicropubServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
 
 
 @pytest.fixture

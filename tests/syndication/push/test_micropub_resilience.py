@@ -14,7 +14,6 @@ import pytest
 from syndication.push import delivery as push_delivery
 from syndication.push.models import PushDelivery, PushTarget, RecordStatus, SyndicationRecord
 from tests.support.losing_proxy import LosingProxy
-from tests.support.micropub import MicropubServer
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +29,6 @@ def is_create(request) -> bool:
     except ValueError:
         return False
     return isinstance(payload, dict) and "type" in payload and "action" not in payload
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from cms.events.models import Event
 from syndication.push import delivery as push_delivery
 from syndication.push import policy
 from syndication.push.clients.base import FailureKind, PushError
-from syndication.push.models import PushDelivery, PushTarget, RecordStatus, SyndicationRecord
-from tests.support.micropub import MicropubServer
+from syndication.push.models import PushDelivery, RecordStatus, SyndicationRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -87,26 +86,6 @@ class TestGivingUp:
         auth = PushError(FailureKind.AUTH, "HTTP 401: no")
         assert policy.decide(auth, 2, now, now).retry_in is not None
         assert policy.decide(auth, 3, now, now).retry_in is None
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def mp_target(micropub) -> PushTarget:
-    target = PushTarget(
-        kind="micropub",
-        name="Mikrobloggen",
-        endpoint=micropub.site,
-        discovered_endpoint=micropub.endpoint,
-        media_endpoint=micropub.media_endpoint,
-    )
-    target.set_secret(micropub.token)
-    target.save()
-    return target
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from cms.models import ArticlePage
 from syndication.push import delivery as push_delivery
-from syndication.push.models import PushDelivery, PushTarget, RecordStatus, SyndicationRecord
+from syndication.push.models import PushDelivery, RecordStatus, SyndicationRecord
 from syndication.push.side_panel import SyndicationEditView
-from tests.support.micropub import MicropubServer
 
 pytestmark = pytest.mark.django_db
 
@@ -22,26 +21,6 @@ def admin(client, django_user_model):
     user = django_user_model.objects.create_superuser("redaktor", "r@example.org", "pw")
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def micropub(allow_loopback):
-    with MicropubServer() as server:
-        yield server
-
-
-@pytest.fixture
-def mp_target(micropub) -> PushTarget:
-    target = PushTarget(
-        kind="micropub",
-        name="Mikrobloggen",
-        endpoint=micropub.site,
-        discovered_endpoint=micropub.endpoint,
-        media_endpoint=micropub.media_endpoint,
-    )
-    target.set_secret(micropub.token)
-    target.save()
-    return target
 
 
 def edit_page(admin, page) -> BeautifulSoup:
