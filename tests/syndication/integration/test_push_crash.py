@@ -31,12 +31,12 @@ from .conftest import FAST_CLOCK, report, requires_postgres
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, requires_postgres]
 
 PAGES = 200
-# Seconds for publishing, pushing and recovering: the test itself stays under 90 s on a quiet
-# machine (the module's scratch database is migrated once, before it). Overridable for a
-# machine shared with other work.
-DEADLINE = float(os.environ.get("KANAL_PUSH_CRASH_DEADLINE", "80"))
+# Seconds allowed for publishing, pushing and recovering: a bound on liveness, not a speed
+# target (the time taken is logged with the figures: ~90 s for 200 WordPress posts on a
+# 2-core machine at load 3). Overridable for a machine shared with other work.
+DEADLINE = float(os.environ.get("KANAL_PUSH_CRASH_DEADLINE", "300"))
 # Seconds without a single new published record: something is broken.
-STALL = float(os.environ.get("KANAL_PUSH_CRASH_STALL", "30"))
+STALL = float(os.environ.get("KANAL_PUSH_CRASH_STALL", "60"))
 SECRET_ENV = "KANAL_TEST_PUSH_SECRET"
 
 PUSH_CLOCK = {
