@@ -263,29 +263,38 @@ def _reserve(job: Job, units: int) -> None:
 def _update(job: Job, api: YouTubeAPI, meta: VideoMeta) -> bool:
     # Reserve both calls' units up front: never read (1 unit) what we could not then update.
     _reserve(job, quota.COST["videos.list"] + quota.COST["videos.update"])
-    found = api.call("GET", "videos.list", {"part": "snippet", "id": meta.video_id})
-    items = found.get("items") or []
-    if not items:
-        raise _Gone(meta.video_id)
-    video = items[0]
-    current = video.get("snippet") or {}
-    if current.get("channelId") != job.channel.channel:
-        raise PushError(
-            FailureKind.CONTENT,
-            _(
-                "Videon %(id)s tillhör inte kanalen %(channel)s; "
-                "Kanal ändrar bara kanalens egna videor."
+    update_sent = False
+    try:
+        found = api.call("GET", "videos.list", {"part": "snippet", "id": meta.video_id})
+        items = found.get("items") or []
+        if not items:
+            raise _Gone(meta.video_id)
+        video = items[0]
+        current = video.get("snippet") or {}
+        if current.get("channelId") != job.channel.channel:
+            raise PushError(
+                FailureKind.CONTENT,
+                _(
+                    "Videon %(id)s tillhör inte kanalen %(channel)s; "
+                    "Kanal ändrar bara kanalens egna videor."
+                )
+                % {"id": meta.video_id, "channel": job.channel.channel},
             )
-            % {"id": meta.video_id, "channel": job.channel.channel},
-        )
-    wanted, dropped = snippet_for(meta, current)
-    if not _same(current, wanted):
-        api.call(
-            "PUT", "videos.update", {"part": "snippet"}, {"id": meta.video_id, "snippet": wanted}
-        )
-    else:
-        # The update's 50 units were reserved but not spent: give them back.
-        quota.refund(job.delivery.target, quota.COST["videos.update"], timezone.now())
+        wanted, dropped = snippet_for(meta, current)
+        if not _same(current, wanted):
+            update_sent = True  # from here Google may count the 50 units, answer or not
+            api.call(
+                "PUT",
+                "videos.update",
+                {"part": "snippet"},
+                {"id": meta.video_id, "snippet": wanted},
+            )
+    finally:
+        if not update_sent:
+            # The update's 50 units were reserved but the update was never sent (the snippet
+            # was already right, or the read failed, timed out or found no video of ours):
+            # give them back, so failing reads do not eat the day's budget 51 units at a time.
+            quota.refund(job.delivery.target, quota.COST["videos.update"], timezone.now())
     job.state.remote_missing = False
     job.state.dropped_tags = dropped
     job.state.save(update_fields=["remote_missing", "dropped_tags", "updated_at"])

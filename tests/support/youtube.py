@@ -53,8 +53,10 @@ class FakeYouTube:
         self.violations: list[str] = []
         self.refreshes = 0
         self.scripted: list[tuple[str, int, dict]] = []
+        self.delays: dict[str, float] = {}  # method id -> seconds the answer waits
         self.lock = threading.Lock()
         self.server = LoopbackServer(self._handle)
+        self.server.server.handle_error = lambda request, address: None  # timed-out clients
 
     @property
     def root_url(self) -> str:
@@ -90,6 +92,10 @@ class FakeYouTube:
 
     def script(self, method_id: str, status: int, error: dict) -> None:
         self.scripted.append((method_id, status, error))
+
+    def slow(self, method_id: str, seconds: float) -> None:
+        """Answer ``method_id`` only after ``seconds`` (a slow or hanging Google)."""
+        self.delays[method_id] = seconds
 
     def revoke_access(self) -> None:
         with self.lock:
@@ -133,6 +139,8 @@ class FakeYouTube:
             return self._error(400, "badRequest", "; ".join(problems), "global")
         method, _values = self.api.method(request.command, path)
         method_id = method["id"]
+        if self.delays.get(method_id):
+            time.sleep(self.delays[method_id])
         header = request.headers.get("Authorization", "")
         token = header[7:] if header.startswith("Bearer ") else ""
         with self.lock:

@@ -116,6 +116,20 @@ class TestTags:
         assert {"a", "x" * 31} <= dropped and len(dropped) == len(tags) - 5
         assert "a" in rec.last_error and "x" * 31 in rec.last_error
 
+    def test_2_and_30_characters_are_kept_and_a_tag_given_twice_is_sent_once(
+        self, video_editor, pt_target, peertube
+    ):
+        # The import's tags must be unique (VideoUploadRequestCommon: uniqueItems), and the
+        # limits are inclusive: nothing here is dropped.
+        tags = ["ab", "y" * 30, "Skola", "skola", "  läs   ning "]
+        page = video_editor.publish_new("Gränsfall", YT_URL, tags=tags)
+        sent = only_video(peertube)["tags"]
+        assert "ab" in sent and "y" * 30 in sent and "läs ning" in sent
+        assert len([tag for tag in sent if tag.casefold() == "skola"]) == 1
+        assert len(sent) == 4
+        rec = record_of(page, pt_target)
+        assert rec.status == RecordStatus.PUBLISHED and rec.video_state.dropped_tags == []
+
 
 class TestThumbnail:
     def test_the_poster_is_sent_with_the_import_and_again_only_when_it_changes(

@@ -11,6 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from syndication.push import quota
+from syndication.push import video as video_push
 from syndication.push.models import PushDelivery, PushTarget, RecordStatus, SyndicationRecord
 from syndication.push.video_models import QuotaLedger
 
@@ -208,6 +209,26 @@ class TestErrors:
         run_due()
         assert youtube.videos[video_id(12)]["snippet"]["title"] == "Kvot, ändrad"
 
+    def test_quota_exceeded_on_the_update_waits_for_the_reset_too(
+        self, video_editor, yt_target, youtube, clock
+    ):
+        youtube.add_video(video_id(15))
+        youtube.script(
+            "youtube.videos.update", 403, {"reason": "quotaExceeded", "message": "quota"}
+        )
+        page = video_editor.publish_new("Kvot vid uppdatering", yt_url(video_id(15)))
+        clock.shift(WINDOW)
+        run_due()
+        delivery = PushDelivery.objects.get(page_id=page.pk)
+        reset = quota.next_reset(timezone.now())
+        assert delivery.status == "pending" and delivery.next_attempt_at >= reset
+        assert PushTarget.objects.get(pk=yt_target.pk).auth_failures == 0
+        assert QuotaLedger.objects.get(target=yt_target).exhausted
+        clock.move_to(reset + timedelta(minutes=11))
+        run_due()
+        assert youtube.videos[video_id(15)]["snippet"]["title"] == "Kvot vid uppdatering"
+        assert record_of(page, yt_target).status == RecordStatus.PUBLISHED
+
     def test_a_400_from_youtube_fails_the_record_with_its_message(
         self, video_editor, yt_target, youtube, clock
     ):
@@ -231,6 +252,28 @@ class TestErrors:
         clock.shift(timedelta(hours=1))
         run_due()
         assert youtube.videos[video_id(14)]["snippet"]["title"] == "Serverfel"
+
+    def test_a_slow_answer_is_a_timeout_retried_later_and_its_units_stay_counted(
+        self, video_editor, yt_target, youtube, clock, monkeypatch
+    ):
+        monkeypatch.setattr(video_push, "TOTAL_TIMEOUT", 0.5)
+        youtube.add_video(video_id(16))
+        youtube.slow("youtube.videos.list", 1.5)
+        page = video_editor.publish_new("Långsam", yt_url(video_id(16)))
+        clock.shift(WINDOW)
+        run_due()
+        delivery = PushDelivery.objects.get(page_id=page.pk)
+        assert delivery.status == "pending" and "Timeout" in delivery.last_error
+        assert youtube.updates == {}
+        # The unit of the read that timed out stays counted (Google may have counted it); the
+        # 50 reserved for the update that was never sent are given back.
+        assert quota.today(yt_target, timezone.now()).spent == 1
+        youtube.delays.clear()
+        clock.shift(timedelta(hours=1))
+        run_due()
+        assert youtube.videos[video_id(16)]["snippet"]["title"] == "Långsam"
+        assert record_of(page, yt_target).status == RecordStatus.PUBLISHED
+        assert quota.today(yt_target, timezone.now()).spent >= youtube.spent_today()
 
 
 @pytest.mark.slow
