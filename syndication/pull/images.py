@@ -22,6 +22,10 @@ blocks of the article body:
 the post's text downloads nothing again. Video players become the video embed block
 (``cms.blocks.VideoEmbedBlock``); nothing of theirs is fetched.
 
+An imported *video*'s thumbnail (YouTube, Vimeo, PeerTube, or a feed's ``media:thumbnail``)
+follows the same rules through ``localise_thumbnail`` and becomes the video page's poster
+image.
+
 Notes are stored as codes with their details and worded when shown (``describe``), so the
 editor reads them in the admin's language, not the language of the poller.
 """
@@ -94,6 +98,7 @@ class LocalisedBody:
     images: dict[str, int] = field(default_factory=dict)  # URL -> image id, for the next poll
     notes: list[dict] = field(default_factory=list)
     downloads: int = 0
+    poster: int | None = None  # a video's thumbnail, stored locally (``localise_thumbnail``)
 
 
 def sniff(data: bytes) -> tuple[str, str]:
@@ -251,6 +256,40 @@ def localise_body(
             if part.alt is None:
                 result.notes.append(note("missing_alt", part.url))
             result.blocks.append(_image_block(image_id, part.alt))
+    return result
+
+
+def localise_thumbnail(
+    url: str,
+    title: str,
+    known: dict[str, int] | None = None,
+    refused: dict[str, ImageRefused] | None = None,
+) -> LocalisedBody:
+    """An imported video's thumbnail as a locally stored image (its ``poster``).
+
+    The same rules as a post's images: downloaded through the safe client, checked, stored once
+    per content hash in "Importerat", reused from ``known`` on a later poll; a thumbnail that
+    cannot be used leaves the video without one and a ``Note`` — it is never hot-linked.
+    """
+    result = LocalisedBody()
+    if not url:
+        return result
+    known = known or {}
+    refused = refused if refused is not None else {}
+    image_id = known.get(url)
+    if image_id is None or not get_image_model().objects.filter(pk=image_id).exists():
+        try:
+            if url in refused:
+                raise refused[url]
+            downloaded = download(url)
+            result.downloads += 1
+            image_id = store(downloaded, url=url, alt=title or None).pk
+        except ImageRefused as exc:
+            refused[url] = exc
+            result.notes.append(note(exc.code, url, exc.detail))
+            return result
+    result.images[url] = image_id
+    result.poster = image_id
     return result
 
 

@@ -14,10 +14,11 @@
 * a deleted page leaves its ``ImportedItem`` as a tombstone (``page`` NULL): never re-created;
 * each create/update runs in one ``transaction.atomic()``, so the page, its revision, its
   bookkeeping row and its events commit together or not at all;
-* an article's images are downloaded and stored (``pull.images``) *before* that transaction,
-  so no network wait holds a database write lock, and only for an entry that is created or
-  really changed: an unchanged entry downloads nothing. Images that cannot be used are left
-  out with a note on the ``ImportedItem``; they are never hot-linked.
+* an article's images, and a video's thumbnail (its poster image), are downloaded and stored
+  (``pull.images``) *before* that transaction, so no network wait holds a database write
+  lock, and only for an entry that is created or really changed: an unchanged entry
+  downloads nothing. Images that cannot be used are left out with a note on the
+  ``ImportedItem``; they are never hot-linked.
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ from wagtail.rich_text import RichText
 from cms.events import EventType
 from cms.events.recording import record as record_event
 from cms.models import ArticlePage, VideoIndexPage, VideoPage
-from cms.video_urls import parse_video_url
+from cms.video_urls import UnknownVideoURL, parse_video_url
 from themes.labels import normalise_label
 from themes.models import Theme
 
-from .images import LocalisedBody, localise_body
+from .images import LocalisedBody, localise_body, localise_thumbnail
 from .models import ImportedItem, ImportPolicy, Source
 from .values import EntryOutcome, NormalisedItem, SkipEntry
 
@@ -126,12 +127,24 @@ def _page_class(context: ImportContext):
 
 
 def _localise(context: ImportContext, item: NormalisedItem, known: dict) -> LocalisedBody | None:
-    """The article body with its images stored locally (None for video pages)."""
+    """The article body with its images stored locally; for a video page, its thumbnail."""
     if _page_class(context) is VideoPage:
-        return None
+        return localise_thumbnail(
+            _thumbnail_source(item), item.title, known, context.refused_images
+        )
     if not item.body_parts:
         return LocalisedBody()
     return localise_body(item.body_parts, known, context.refused_images)
+
+
+def _thumbnail_source(item: NormalisedItem) -> str:
+    """Where a video's thumbnail is: the feed's own, else the provider's address by id."""
+    if item.thumbnail_url:
+        return item.thumbnail_url
+    try:
+        return parse_video_url(item.video_url).thumbnail_url
+    except UnknownVideoURL:
+        return ""
 
 
 def _apply(page, context: ImportContext, item: NormalisedItem, body: LocalisedBody | None) -> None:
@@ -143,10 +156,11 @@ def _apply(page, context: ImportContext, item: NormalisedItem, body: LocalisedBo
     if isinstance(page, VideoPage):
         page.video_url = item.video_url
         ref = parse_video_url(item.video_url)
-        # Set the derived fields ourselves so VideoPage.save keeps the feed's thumbnail for
-        # providers whose thumbnails are not addressable by id (Vimeo, PeerTube).
         page.provider, page.video_id = ref.provider, ref.video_id
-        page.thumbnail_url = ref.thumbnail_url or item.thumbnail_url[:500]
+        # The feed's thumbnail is stored locally as the poster image (``_localise``), never
+        # hot-linked: only the address the model derives from the id itself stays (YouTube's).
+        page.thumbnail_url = ref.thumbnail_url
+        page.poster_image_id = body.poster if body is not None else None
         page.description = item.description
     else:
         page.intro = item.intro

@@ -16,7 +16,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Site
 
-from cms.models import ArticlePage
+from cms.models import ArticlePage, VideoPage
 from syndication.models import ImportedItem
 from syndication.pull import images as images_module
 from syndication.pull.images import IMPORT_COLLECTION, describe
@@ -358,3 +358,130 @@ class TestCanary:
                 assert found in videos or found.startswith(allowed_prefixes), (where, found)
         # The detector sees a hot-link when there is one (so the test can fail).
         assert self.URL.findall(f'<img src="{url}">') == [url]
+
+
+def video_feed(*entries: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>'
+        f"<title>Filmer</title><link>https://video.example.org/</link>{''.join(entries)}"
+        "</channel></rss>"
+    ).encode()
+
+
+def video_entry(guid: str, title: str, link: str, thumbnail: str, text: str = "Om filmen.") -> str:
+    return (
+        f"<item><title>{title}</title><guid>{guid}</guid><link>{link}</link>"
+        f"<description><![CDATA[<p>{text}</p>]]></description>"
+        f'<media:thumbnail url="{thumbnail}" width="640" height="360"/></item>'
+    )
+
+
+PEERTUBE_WATCH = "https://video.skola.example.org/w/9c9de5e8-0a1e-484a-b099-e80766180a6d"
+
+
+class TestVideoThumbnails:
+    """An imported video's thumbnail becomes its page's poster image, stored like a post's
+    images: through the safe client, checked, once per content hash — never hot-linked."""
+
+    def poll_videos(self, feed_server, make_source, *entries: str):
+        feed_server.serve("/videos.xml", video_feed(*entries), "application/rss+xml")
+        source = make_source(feed_server.url("/videos.xml"), index="videos")
+        return source, poll_source(source)
+
+    @pytest.mark.parametrize(
+        ("link", "provider"),
+        [
+            ("https://vimeo.com/123456789", "vimeo"),
+            (PEERTUBE_WATCH, "peertube"),
+            ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube"),
+        ],
+    )
+    def test_the_feeds_thumbnail_is_downloaded_and_becomes_the_poster_image(
+        self, feed_server, image_server, make_source, link, provider
+    ):
+        data = picture(64, 36, colour=(10, 120, 60), kind="JPEG")
+        thumb = image_server.serve("/thumbs/film.jpg", data, content_type="image/jpeg")
+        _source, report = self.poll_videos(
+            feed_server, make_source, video_entry("v1", "Filmen om läsning", link, thumb)
+        )
+        assert report.created == 1
+        page = VideoPage.objects.get(title="Filmen om läsning")
+        assert page.provider == provider
+        poster = page.poster_image
+        assert poster is not None and poster.collection.name == IMPORT_COLLECTION
+        assert poster.file.read() == data and (poster.width, poster.height) == (64, 36)
+        assert poster.title == "Filmen om läsning"
+        # Nothing remote is left for a reader's browser: the loopback address is nowhere.
+        assert thumb not in page.thumbnail_url
+        assert page.thumbnail_url == (
+            "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg" if provider == "youtube" else ""
+        )
+        assert ImportedItem.objects.get(page=page).media == {thumb: poster.pk}
+        assert image_server.gets("/thumbs/") == 1
+
+    def test_a_repoll_or_an_edited_entry_downloads_the_thumbnail_no_more(
+        self, feed_server, image_server, make_source
+    ):
+        thumb = image_server.serve("/thumbs/a.png", picture(48, 27))
+        entry = video_entry("v1", "Film", "https://vimeo.com/123456789", thumb)
+        source, _report = self.poll_videos(feed_server, make_source, entry)
+        poll_source(source)
+        edited = video_entry("v1", "Film", "https://vimeo.com/123456789", thumb, "Ny text.")
+        feed_server.serve("/videos.xml", video_feed(edited), "application/rss+xml")
+        assert poll_source(source).updated == 1
+        page = VideoPage.objects.get(title="Film")
+        assert page.description.startswith("Ny text")
+        assert page.poster_image is not None
+        assert image_server.gets("/thumbs/") == 1
+        assert imported_collection_images().count() == 1
+
+    def test_a_new_thumbnail_replaces_the_poster(self, feed_server, image_server, make_source):
+        first = image_server.serve("/thumbs/1.png", picture(48, 27, colour=(1, 1, 1)))
+        second = image_server.serve("/thumbs/2.png", picture(48, 27, colour=(2, 2, 2)))
+        link = "https://vimeo.com/123456789"
+        source, _report = self.poll_videos(
+            feed_server, make_source, video_entry("v1", "Film", link, first)
+        )
+        old = VideoPage.objects.get(title="Film").poster_image_id
+        feed_server.serve(
+            "/videos.xml",
+            video_feed(video_entry("v1", "Film", link, second)),
+            "application/rss+xml",
+        )
+        assert poll_source(source).updated == 1
+        page = VideoPage.objects.get(title="Film")
+        assert page.poster_image_id not in (None, old)
+        assert ImportedItem.objects.get(page=page).media == {second: page.poster_image_id}
+
+    @pytest.mark.parametrize(
+        ("body", "code"),
+        [
+            (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+             "not_an_image"),
+            (None, "fetch_failed"),
+        ],
+        ids=["svg", "missing"],
+    )  # fmt: skip
+    def test_a_thumbnail_that_cannot_be_used_leaves_no_poster_and_a_note(
+        self, feed_server, image_server, make_source, body, code
+    ):
+        if body is None:
+            thumb = image_server.url("/thumbs/borta.jpg")
+        else:
+            thumb = image_server.serve("/thumbs/bad.jpg", body, content_type="image/jpeg")
+        self.poll_videos(feed_server, make_source, video_entry("v1", "Film", PEERTUBE_WATCH, thumb))
+        page = VideoPage.objects.get(title="Film")
+        assert page.poster_image is None and page.thumbnail_url == ""
+        assert [(n["code"], n["url"]) for n in notes_of(page)] == [(code, thumb)]
+        assert imported_collection_images().count() == 0
+
+    def test_a_thumbnail_on_a_private_address_is_refused_without_connecting(
+        self, feed_server, make_source, private_server
+    ):
+        thumb = private_server.serve("/intern.jpg", picture())
+        self.poll_videos(feed_server, make_source, video_entry("v1", "Film", PEERTUBE_WATCH, thumb))
+        page = VideoPage.objects.get(title="Film")
+        assert page.poster_image is None
+        assert [n["code"] for n in notes_of(page)] == ["unsafe_address"]
+        assert private_server.connections == 0
