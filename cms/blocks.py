@@ -30,31 +30,33 @@ RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "d
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("Rubrik"), max_length=200)
+    text = blocks.CharBlock(label=_("Heading"), max_length=200)
     level = blocks.ChoiceBlock(
-        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Nivå")
+        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Level")
     )
 
     class Meta:
         icon = "title"
-        label = _("Rubrik")
+        label = _("Heading")
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label=_("Bild"))
-    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+    image = ImageChooserBlock(label=_("Image"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
     alt_text = blocks.CharBlock(
         required=False,
         max_length=250,
-        label=_("Alternativtext"),
-        help_text=_("Beskriv bilden för den som inte ser den. Lämna tomt för bildens egen."),
+        label=_("Alt text"),
+        help_text=_(
+            "Describe the image for someone who cannot see it. Leave empty to use the image's own."
+        ),
     )
 
     api_schema = obj({"image": nullable(ref("Image")), "caption": STRING, "alt_text": STRING})
 
     class Meta:
         icon = "image"
-        label = _("Bild")
+        label = _("Image")
 
     def render_basic(self, value, context=None):
         """HTML views: an image from a private collection is left out."""
@@ -79,12 +81,12 @@ class ImageBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("Citat"))
-    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Källa"))
+    quote = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Source"))
 
     class Meta:
         icon = "openquote"
-        label = _("Citat")
+        label = _("Quote")
 
 
 class VideoURLBlock(blocks.URLBlock):
@@ -101,8 +103,8 @@ class VideoURLBlock(blocks.URLBlock):
 
 
 class VideoEmbedBlock(blocks.StructBlock):
-    url = VideoURLBlock(label=_("Videoadress"))
-    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+    url = VideoURLBlock(label=_("Video URL"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
 
     api_schema = obj(
         {
@@ -117,7 +119,7 @@ class VideoEmbedBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
-        label = _("Inbäddad video")
+        label = _("Embedded video")
 
     def get_api_representation(self, value, context=None):
         ref = parse_video_url(value["url"])
@@ -132,14 +134,14 @@ class VideoEmbedBlock(blocks.StructBlock):
 
 
 class DocumentListBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(required=False, max_length=200, label=_("Rubrik"))
-    documents = blocks.ListBlock(DocumentChooserBlock(), label=_("Dokument"))
+    heading = blocks.CharBlock(required=False, max_length=200, label=_("Heading"))
+    documents = blocks.ListBlock(DocumentChooserBlock(), label=_("Documents"))
 
     api_schema = obj({"heading": STRING, "documents": array(ref("Document"))})
 
     class Meta:
         icon = "doc-full"
-        label = _("Dokumentlista")
+        label = _("Document list")
 
     def render_basic(self, value, context=None):
         """HTML views: documents in private collections are left out of the list."""
@@ -164,11 +166,11 @@ class DocumentListBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=200, label=_("Rubrik"))
+    title = blocks.CharBlock(max_length=200, label=_("Heading"))
     text = blocks.TextBlock(required=False, label=_("Text"))
-    button_label = blocks.CharBlock(max_length=60, label=_("Knapptext"))
-    page = blocks.PageChooserBlock(required=False, label=_("Sida"))
-    url = blocks.URLBlock(required=False, label=_("Extern adress"))
+    button_label = blocks.CharBlock(max_length=60, label=_("Button text"))
+    page = blocks.PageChooserBlock(required=False, label=_("Page"))
+    url = blocks.URLBlock(required=False, label=_("External URL"))
 
     api_schema = obj(
         {
@@ -182,7 +184,7 @@ class CallToActionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "pick"
-        label = _("Uppmaning")
+        label = _("Call to action")
 
     def render_basic(self, value, context=None):
         """HTML views: a button to a draft or restricted page is left out."""
@@ -197,7 +199,7 @@ class CallToActionBlock(blocks.StructBlock):
         value = super().clean(value)
         if bool(value.get("page")) == bool(value.get("url")):
             raise blocks.StructBlockValidationError(
-                block_errors={"url": ValidationError(_("Välj antingen en sida eller en adress."))}
+                block_errors={"url": ValidationError(_("Choose either a page or a URL."))}
             )
         return value
 
@@ -219,13 +221,13 @@ class CallToActionBlock(blocks.StructBlock):
 
 class ContactCardBlock(blocks.StructBlock):
     person = SnippetChooserBlock("cms.Person", label=_("Person"))
-    note = blocks.CharBlock(required=False, max_length=200, label=_("Kommentar"))
+    note = blocks.CharBlock(required=False, max_length=200, label=_("Comment"))
 
     api_schema = obj({"person": nullable(ref("Person")), "note": STRING})
 
     class Meta:
         icon = "user"
-        label = _("Kontaktkort")
+        label = _("Contact card")
 
     def get_api_representation(self, value, context=None):
         person = value.get("person")

@@ -25,7 +25,7 @@ from .rich_text import (
 class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
-    menu_label = _("Personer")
+    menu_label = _("People")
     menu_order = 260
     add_to_admin_menu = True
     list_display = ["name", "role", "email", "phone"]
@@ -36,7 +36,7 @@ class PersonViewSet(SnippetViewSet):
 class OrganisationUnitViewSet(SnippetViewSet):
     model = OrganisationUnit
     icon = "site"
-    menu_label = _("Organisationsenheter")
+    menu_label = _("Organisation units")
     menu_order = 270
     add_to_admin_menu = True
     list_display = ["name", "phone", "email"]
@@ -90,7 +90,7 @@ def register_api_admin_urls():
 @hooks.register("register_reports_menu_item")
 def register_feedback_report_menu_item():
     return AdminOnlyMenuItem(
-        _("Återkoppling från läsare"),
+        _("Feedback from readers"),
         reverse("kanal_feedback_report"),
         name="kanal-feedback",
         icon_name="comment",
@@ -102,7 +102,7 @@ def register_feedback_report_menu_item():
 def headless_preview_button(page, user, view_name, next_url=None):
     if page.depth > 1 and page.permissions_for_user(user).can_edit():
         yield Button(
-            _("Förhandsgranska på webbplatsen"),
+            _("Preview on the website"),
             reverse("kanal_headless_preview", args=[quote(page.pk)]),
             icon_name="view",
             attrs={"target": "_blank", "rel": "noopener"},
