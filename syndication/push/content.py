@@ -112,7 +112,7 @@ def build_post(data: dict[str, Any]) -> PushPost:
         parts.append(f"<p><strong>{escape(intro)}</strong></p>")
     parts.extend(filter(None, (_block_html(block) for block in data.get("body") or [])))
     parts.append(
-        f'<p class="kanal-canonical">{escape(_("Publicerades först på"))} '
+        f'<p class="kanal-canonical">{escape(_("First published at"))} '
         f'<a href="{escape(canonical)}" rel="canonical">{escape(canonical)}</a></p>'
     )
     published = data.get("publication_date") or meta.get("first_published_at")
