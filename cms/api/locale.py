@@ -5,10 +5,15 @@ shows the language the *user* chose in their account (Wagtail activates it in
 ``require_admin_access``), Swedish by default, whatever the browser asks for; the plain HTML
 views and the feeds speak the language of their page or locale. Only the API answers a
 machine that says which language it reads, so only ``/api/`` negotiates, the way
-``LocaleMiddleware`` does (``get_language_from_request`` over ``LANGUAGES``), and marks its
-responses ``Vary: Accept-Language`` and ``Content-Language``. Every other request runs in
-``LANGUAGE_CODE`` explicitly, so a language negotiated for an API request never leaks into
-the next request served by the same thread.
+``LocaleMiddleware`` does (``Accept-Language`` matched against ``LANGUAGES`` by Django's own
+parser), and marks its responses ``Vary: Accept-Language`` and ``Content-Language``.
+
+One difference from ``LocaleMiddleware``: a client that names no language Kanal has gets
+English, not ``LANGUAGE_CODE``. The API's messages were English before they were
+translated, and programs that send no ``Accept-Language`` keep reading what they read.
+
+Every other request runs in ``LANGUAGE_CODE`` explicitly, so a language negotiated for an
+API request never leaks into the next request served by the same thread.
 """
 
 from __future__ import annotations
@@ -19,8 +24,25 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
 
 API_PREFIX = "/api/"
+API_FALLBACK_LANGUAGE = "en"
+
+
+def negotiate(accept_language: str) -> str:
+    """The first language of ``accept_language`` (by quality) that Kanal has, else English."""
+    for code, _quality in parse_accept_lang_header(accept_language):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return API_FALLBACK_LANGUAGE
 
 
 class ApiLocaleMiddleware:
@@ -32,8 +54,7 @@ class ApiLocaleMiddleware:
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
             return self.get_response(request)
-        language = translation.get_language_from_request(request, check_path=False)
-        translation.activate(language)
+        translation.activate(negotiate(request.headers.get("Accept-Language", "")))
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language",))

@@ -41,7 +41,7 @@ def feed_links(page=None) -> str:
         prefix = "" if language == default_language() else f"/{language}"
         links += format_html(
             '\n<link rel="alternate" type="text/calendar" title="{}" href="{}">',
-            f"{page.title}: {_('meetings')}",
+            "{}: {}".format(page.title, _("meetings")),
             f"{prefix}/feeds/programs/{page.slug}/meetings.ics",
         )
     return links

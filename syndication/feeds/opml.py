@@ -37,7 +37,7 @@ def opml_document() -> bytes:
     site = settings.WAGTAIL_SITE_NAME
     root = Element("opml", {"version": "2.0"})
     head = SubElement(root, "head")
-    SubElement(head, "title").text = f"{site}: {_('every feed')}"
+    SubElement(head, "title").text = "{}: {}".format(site, _("every feed"))
     body = SubElement(root, "body")
     themes = list(Theme.objects.order_by("sort_order", "name").values_list("slug", "name"))
     tags = list(Tag.objects.order_by("name").values_list("slug", "name"))
@@ -48,13 +48,15 @@ def opml_document() -> bytes:
     for language in languages:
         group = SubElement(body, "outline", {"text": f"{site} ({language})"})
         with translation.override(language):
-            _outline(group, f"{site}: {_('everything')}", "all", "", language)
+            _outline(group, "{}: {}".format(site, _("everything")), "all", "", language)
             for key in PAGE_TYPES:
                 _outline(group, f"{site}: {TYPE_TITLES[key]}", "type", key, language)
             theme_group = SubElement(group, "outline", {"text": _("Themes")})
             for slug, name in themes:
-                _outline(theme_group, f"{site}: {_('theme')} {name}", "theme", slug, language)
+                title = "{}: {} {}".format(site, _("theme"), name)
+                _outline(theme_group, title, "theme", slug, language)
             tag_group = SubElement(group, "outline", {"text": _("Tags")})
             for slug, name in tags:
-                _outline(tag_group, f"{site}: {_('tag')} {name}", "tag", slug, language)
+                title = "{}: {} {}".format(site, _("tag"), name)
+                _outline(tag_group, title, "tag", slug, language)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(root, encoding="unicode").encode()

@@ -69,9 +69,9 @@ class FeedScope:
         if self.kind == "type":
             return f"{site}: {TYPE_TITLES[self.key]}"
         if self.kind == "theme":
-            return f"{site}: {_('theme')} {self.name}"
+            return "{}: {} {}".format(site, _("theme"), self.name)
         if self.kind == "tag":
-            return f"{site}: {_('tag')} {self.name}"
+            return "{}: {} {}".format(site, _("tag"), self.name)
         return site
 
 
