@@ -12,8 +12,9 @@ One difference from ``LocaleMiddleware``: a client that names no language Kanal 
 English, not ``LANGUAGE_CODE``. The API's messages were English before they were
 translated, and programs that send no ``Accept-Language`` keep reading what they read.
 
-Every other request runs in ``LANGUAGE_CODE`` explicitly, so a language negotiated for an
-API request never leaks into the next request served by the same thread.
+Every other request runs in ``LANGUAGE_CODE`` explicitly, and each request's language is
+undone when it ends, so a language negotiated for an API request never leaks into the next
+request served by the same thread.
 """
 
 from __future__ import annotations
@@ -50,13 +51,16 @@ class ApiLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # override() restores the thread's language afterwards: nothing leaks into the next
+        # request or into code a test runs after a request.
         if not request.path_info.startswith(API_PREFIX):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-            return self.get_response(request)
-        translation.activate(negotiate(request.headers.get("Accept-Language", "")))
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+            with translation.override(settings.LANGUAGE_CODE):
+                request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+                return self.get_response(request)
+        language = negotiate(request.headers.get("Accept-Language", ""))
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        response.headers.setdefault("Content-Language", language)
         return response
