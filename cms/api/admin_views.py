@@ -32,7 +32,7 @@ from .preview import frontend_preview_url
 
 class ApiKeyForm(WagtailAdminModelForm):
     scopes = forms.MultipleChoiceField(
-        label=_("Behörigheter"),
+        label=_("Permissions"),
         choices=SCOPES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -71,7 +71,7 @@ class ApiKeyViewSet(ModelViewSet):
     form_class = ApiKeyForm
     add_view_class = ApiKeyCreateView
     icon = "key"
-    menu_label = _("API-nycklar")
+    menu_label = _("API keys")
     add_to_settings_menu = True
     name = "api_keys"
     list_display = [
@@ -168,7 +168,7 @@ def headless_preview(request, page_id: int):
     revision = page.latest_revision
     if revision is None:  # previewing must not write: ask the editor to save a draft
         messages.warning(
-            request, _("Spara sidan som utkast först; förhandsgranskningen visar senaste utkastet.")
+            request, _("Save the page as a draft first; the preview shows the latest draft.")
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     response = redirect(frontend_preview_url(page, revision))

@@ -111,8 +111,9 @@ def build_post(data: dict[str, Any]) -> PushPost:
     if intro:
         parts.append(f"<p><strong>{escape(intro)}</strong></p>")
     parts.extend(filter(None, (_block_html(block) for block in data.get("body") or [])))
+    first_published_at = _("First published at")
     parts.append(
-        f'<p class="kanal-canonical">{escape(_("Publicerades först på"))} '
+        f'<p class="kanal-canonical">{escape(first_published_at)} '
         f'<a href="{escape(canonical)}" rel="canonical">{escape(canonical)}</a></p>'
     )
     published = data.get("publication_date") or meta.get("first_published_at")
