@@ -57,8 +57,8 @@ class KanalPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("organisationsenhet"),
-        help_text=_("Lämna tomt för webbplatsens organisationsenhet."),
+        verbose_name=_("organisation unit"),
+        help_text=_("Leave empty for the site's organisation unit."),
     )
 
     taxonomy_panels = [

@@ -68,15 +68,17 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         verbose_name=_("photo"),
     )
     photo_alt_text = models.CharField(
-        _("alternativtext för fotot"),
+        _("photo alt text"),
         max_length=250,
         blank=True,
-        help_text=_("Beskriv fotot för den som inte ser det, t.ex. ”Anna Lind i klassrummet”."),
+        help_text=_(
+            "Describe the photo for someone who cannot see it, e.g. “Anna Lind in the classroom”."
+        ),
     )
     photo_decorative = models.BooleanField(
-        _("fotot är dekorativt"),
+        _("photo is decorative"),
         default=False,
-        help_text=_("Kryssa i om fotot inte tillför något för den som inte ser det."),
+        help_text=_("Tick if the photo adds nothing for someone who cannot see it."),
     )
     organisation_unit = models.ForeignKey(
         OrganisationUnit,
@@ -94,7 +96,7 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         FieldPanel("phone"),
         MultiFieldPanel(
             [FieldPanel("photo"), FieldPanel("photo_alt_text"), FieldPanel("photo_decorative")],
-            heading=_("Foto"),
+            heading=_("Photo"),
         ),
         FieldPanel("organisation_unit"),
     ]
@@ -118,11 +120,7 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         super().clean()
         if self.photo_id and not self.photo_decorative and not self.photo_alt_text.strip():
             raise ValidationError(
-                {
-                    "photo_alt_text": _(
-                        "Skriv en alternativtext för fotot, eller markera det som dekorativt."
-                    )
-                }
+                {"photo_alt_text": _("Write alt text for the photo, or mark it as decorative.")}
             )
 
     @property

@@ -77,11 +77,11 @@ class VideoPageForm(WagtailAdminPageForm):
 
     publish_without_text_alternative = forms.BooleanField(
         required=False,
-        label=_("Publicera utan transkription och undertexter"),
+        label=_("Publish without a transcript or captions"),
         help_text=_(
-            "Kryssa i för att publicera ändå. Lägg till en transkription eller undertexter så "
-            "snart som möjligt: utan dem kan döva, hörselskadade och den som inte kan lyssna "
-            "inte ta del av filmen."
+            "Tick to publish anyway. Add a transcript or captions as soon as possible: without "
+            "them, people who are deaf or hard of hearing, and anyone who cannot listen, cannot "
+            "follow the video."
         ),
     )
 
@@ -99,9 +99,8 @@ class VideoPageForm(WagtailAdminPageForm):
             self.add_error(
                 "publish_without_text_alternative",
                 _(
-                    "Videon saknar både transkription och undertexter. Lägg till en "
-                    "transkription, ange att filmen är textad, eller kryssa i rutan för att "
-                    "publicera ändå."
+                    "The video has neither a transcript nor captions. Add a transcript, state "
+                    "that the video has captions, or tick the box to publish anyway."
                 ),
             )
         return cleaned_data
@@ -137,9 +136,9 @@ class VideoPage(OriginMixin, KanalPage):
         help_text=_("Everything said in the video, for those who cannot listen."),
     )
     has_captions = models.BooleanField(
-        _("textad"),
+        _("has captions"),
         default=False,
-        help_text=_("Filmen har undertexter (textning) hos videotjänsten."),
+        help_text=_("The video has captions (subtitles) on the video service."),
     )
     related_program = models.ForeignKey(
         "cms.ProgramPage",
@@ -169,7 +168,7 @@ class VideoPage(OriginMixin, KanalPage):
                 FieldPanel("has_captions"),
                 FieldPanel("publish_without_text_alternative"),
             ],
-            heading=_("Tillgänglighet"),
+            heading=_("Accessibility"),
         ),
         PageChooserPanel("related_program", "cms.ProgramPage"),
         FieldPanel("publication_date"),
