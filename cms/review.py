@@ -148,19 +148,19 @@ def due_by_owner(today: date) -> dict[int, list]:
 def reminder_message(user, pages: list) -> tuple[str, str]:
     """Subject and plain-text body of one owner's reminder."""
     base = settings.KANAL_BASE_URL
-    subject = ngettext("%(count)d sida att granska", "%(count)d sidor att granska", len(pages)) % {
+    subject = ngettext("%(count)d page to review", "%(count)d pages to review", len(pages)) % {
         "count": len(pages)
     }
     lines = [
-        _("Hej %(name)s!") % {"name": user.get_full_name() or user.get_username()},
+        _("Hello %(name)s!") % {"name": user.get_full_name() or user.get_username()},
         "",
-        _("De här sidorna har inte granskats på länge. Läs igenom dem, uppdatera det som "
-          "behövs och ange dagens datum under Granskning."),
+        _("These pages have not been reviewed for a long time. Read them through, update "
+          "what needs updating and enter today's date under Review."),
         "",
     ]  # fmt: skip
     for page in pages:
         reviewed = (
-            page.last_reviewed_at.isoformat() if page.last_reviewed_at else _("aldrig granskad")
+            page.last_reviewed_at.isoformat() if page.last_reviewed_at else _("never reviewed")
         )
         edit_url = base + reverse("wagtailadmin_pages:edit", args=[page.pk])
         lines.append(f"- {page.title} ({reviewed})\n  {edit_url}")
