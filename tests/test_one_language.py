@@ -49,6 +49,12 @@ EDITOR_LABELS = {
     ProgramIndexPage: ["introduction"],
     ProgramPage: ["summary", "goals", "target audience", "Structure", "Meetings", "Material"],
 }
+# The syndication side panel beside an existing content page (push targets exist).
+SIDE_PANEL = [
+    "Show syndication",
+    "Partner sites where the page is published when it is published here.",
+    "Do not syndicate this page",
+]
 
 
 @pytest.fixture
@@ -71,8 +77,8 @@ def user_client(client, demo_site):
 
 @pytest.fixture
 def syndication_rows(demo_site):
-    """One source, webhook endpoint, push target and feedback entry, so the listings show their
-    columns instead of an empty state."""
+    """One source, webhook endpoint, push target (and a YouTube one, for the quota report and
+    panel) and feedback entry, so the listings show their columns instead of an empty state."""
     from syndication.pull.models import Source
     from syndication.push.models import PushTarget
     from syndication.webhooks.models import WebhookEndpoint
@@ -91,12 +97,19 @@ def syndication_rows(demo_site):
         endpoint="https://mikro.example.org/micropub",
         credentials_env="MICROPUB_TOKEN",
     )
+    PushTarget.objects.create(
+        kind="youtube",
+        name="Skolans YouTube",
+        endpoint="https://youtube.googleapis.com/",
+        credentials_env="YOUTUBE_REFRESH_TOKEN",
+        page_types=["cms.VideoPage"],
+    )
     PageFeedback.objects.create(page=ArticlePage.objects.live().first(), useful=True)
 
 
 def screens() -> list[tuple[str, str, list[str]]]:
     """(name, URL, labels to check) for every screen of the test."""
-    found = [("dashboard", reverse("wagtailadmin_home"), KANAL_DASHBOARD)]
+    found = [("dashboard", reverse("wagtailadmin_home"), KANAL_DASHBOARD + QUOTA_PANEL)]
     for model, labels in EDITOR_LABELS.items():
         page = model.objects.first()
         assert page is not None, f"the demo site has a {model.__name__}"
@@ -106,13 +119,17 @@ def screens() -> list[tuple[str, str, list[str]]]:
             "wagtailadmin_pages:add",
             args=[model._meta.app_label, model._meta.model_name, parent.pk],
         )
-        found.append((f"edit {model.__name__}", edit, labels))
+        side_panel = SIDE_PANEL if model in (ArticlePage, VideoPage, ProgramPage) else []
+        found.append((f"edit {model.__name__}", edit, labels + side_panel))
         if model.can_create_at(parent):  # one home page per site: nothing to create there
             found.append((f"add {model.__name__}", add, labels))
     found += [(name, reverse(name), labels) for name, labels in LISTINGS.items()]
     return found
 
 
+# The dashboard's YouTube quota panel (a YouTube target exists). Not "Channel": its Swedish,
+# "Kanal", is also the product's name on every screen.
+QUOTA_PANEL = ["YouTube quota today", "Show waiting updates"]
 LISTINGS = {
     "syndication_source:index": [
         "Sources",
@@ -126,6 +143,18 @@ LISTINGS = {
     "wagtailsnippets_themes_theme:list": ["Themes", "name", "sort order"],
     "wagtailsnippets_cms_person:list": ["People", "role", "phone"],
     "kanal_feedback_report": ["Feedback from readers", "Useful", "Not useful", "Latest comments"],
+    "syndication_video_quota": [
+        "YouTube quota",
+        "Today's spend and waiting updates",
+        "Day (Pacific time)",
+        "Spent",
+        "Waiting pages",
+        "Resets",
+        "Waiting updates",
+        "Next attempt",
+        "Why",
+        "Nothing is waiting.",
+    ],
     "wagtailadmin_reports:aging_pages": ["Reports"],
     "wagtailadmin_reports:site_history": ["Reports"],
     "wagtailadmin_reports:locked_pages": ["Reports"],

@@ -1,6 +1,6 @@
 """Headless preview: signed, short-lived tokens that show a draft to the front end.
 
-The admin's "Förhandsgranska på webbplatsen" button (``cms/wagtail_hooks.py``) signs a
+The admin's "Preview on the website" button (``cms/wagtail_hooks.py``) signs a
 token bound to one page and one revision, valid ``KANAL_PREVIEW_TOKEN_MAX_AGE`` seconds
 (15 minutes), and opens ``KANAL_FRONTEND_URL/preview/?page=<id>#token=<token>`` (the token in the
 fragment: never sent to a server, never in ``Referer``). The front end asks
