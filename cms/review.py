@@ -11,7 +11,9 @@ Owners of due pages get one reminder e-mail per period (``KANAL_REVIEW_REMINDER_
 weekly by default, periods starting on Mondays): the relay calls ``send_reminders`` on its
 clock, ``manage.py send_review_reminders`` on demand. A ``ReviewReminder`` row per (owner,
 period) is written before the mail goes out, so a reminder is sent at most once per period
-however many relays run; a mail whose sending fails gives its row back, to be retried.
+however many relays run; a mail whose sending fails gives its row back, to be retried. Each
+mail is written in its recipient's language: the one they chose in their account (Wagtail's
+``UserProfile.preferred_language``), else ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.admin.localization import get_available_admin_languages
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.users.models import UserProfile
 
 from .models import KanalPage, ReviewReminder
 
@@ -167,6 +171,23 @@ def reminder_message(user, pages: list) -> tuple[str, str]:
     return subject, "\n".join(lines) + "\n"
 
 
+def preferred_languages(user_ids) -> dict[int, str]:
+    """Each user's admin language (``LANGUAGE_CODE`` unless they chose another the admin
+    offers), in one query. Unlike ``UserProfile.get_preferred_language`` this never falls back
+    to the language that happens to be active (a relay or a command has no user's request),
+    and it creates no profile rows."""
+    offered = dict(get_available_admin_languages())
+    chosen = dict(
+        UserProfile.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "preferred_language"
+        )
+    )
+    return {
+        user_id: chosen[user_id] if chosen.get(user_id) in offered else settings.LANGUAGE_CODE
+        for user_id in user_ids
+    }
+
+
 @dataclass
 class ReminderSummary:
     sent: int = 0
@@ -210,13 +231,14 @@ def send_reminders(
     summary = ReminderSummary()
     by_owner = due_by_owner(today)
     users = get_user_model().objects.in_bulk(list(by_owner))
+    languages = preferred_languages(by_owner)
     for index, (user_id, pages) in enumerate(sorted(by_owner.items()), start=1):
         user = users[user_id]
         reminder = _claim(user_id, period, len(pages), again)
         if reminder is None:
             summary.already_sent += 1
             continue
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(languages[user_id]):
             subject, body = reminder_message(user, pages)
         try:
             send_mail(subject, body, None, [user.email])
