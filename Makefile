@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: run serve setup install test lint format bench clean
+.PHONY: run serve setup install test lint format bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ test: install lint
 
 bench: install
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s -o addopts="" $(BENCH_ARGS)
+
+# Kanal's Swedish catalogue: extract the English msgids (needs GNU gettext's xgettext), then
+# compile the committed .mo in pure Python (polib), so the bytes do not depend on the tool.
+messages: install
+	$(BIN)/python manage.py makemessages -l sv --add-location=file --ignore='tests/*' \
+		--ignore='cms/demo/*' --ignore='static/*' --ignore='media/*' --ignore='kanal.egg-info/*'
+	$(BIN)/python -m cms.catalogue
 
 clean:
 	rm -rf $(VENV) static .pytest_cache .ruff_cache

@@ -49,12 +49,12 @@ class KanalContentCheckerItem(ContentCheckerItem):
     axe_messages = {
         **ContentCheckerItem.axe_messages,
         "image-alt": {
-            "error_name": _("Bild utan alternativtext"),
-            "help_text": _("Skriv en alternativtext eller markera bilden som dekorativ"),
+            "error_name": _("Image without alt text"),
+            "help_text": _("Write alt text or mark the image as decorative"),
         },
         VIDEO_RULE: {
-            "error_name": _("Videon saknar transkription och undertexter"),
-            "help_text": _("Lägg till en transkription, eller ange att filmen är textad"),
+            "error_name": _("The video has no transcript or captions"),
+            "help_text": _("Add a transcript, or state that the video has captions"),
         },
     }
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = "Innehåll"
+    verbose_name = _("Content")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

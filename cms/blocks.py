@@ -30,25 +30,25 @@ RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "d
 
 
 class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(label=_("Rubrik"), max_length=200)
+    text = blocks.CharBlock(label=_("Heading"), max_length=200)
     level = blocks.ChoiceBlock(
-        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Nivå")
+        choices=[("h2", "H2"), ("h3", "H3"), ("h4", "H4")], default="h2", label=_("Level")
     )
 
     class Meta:
         icon = "title"
-        label = _("Rubrik")
+        label = _("Heading")
 
 
 class ImageBlock(blocks.StructBlock):
     """An image with its caption. Alt text or an explicit "decorative" is required (WCAG 1.1.1):
     the image itself is Wagtail's ``ImageBlock``, whose value is the image with its
     ``contextual_alt_text`` and ``decorative``. Stored data of the older shape (an image id,
-    alt text beside it) is moved in by migration ``cms.0006``; an image id alone still reads,
+    alt text beside it) is moved in by migration ``cms.0008``; an image id alone still reads,
     with the image's own description as its alt text."""
 
-    image = AltTextImageBlock(label=_("Bild"))
-    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+    image = AltTextImageBlock(label=_("Image"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
 
     api_schema = obj(
         {
@@ -61,7 +61,7 @@ class ImageBlock(blocks.StructBlock):
 
     class Meta:
         icon = "image"
-        label = _("Bild")
+        label = _("Image")
 
     def render_basic(self, value, context=None):
         """HTML views: the image with its alt text (empty when decorative) and caption; an
@@ -106,12 +106,12 @@ def alt_text(image) -> str:
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label=_("Citat"))
-    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Källa"))
+    quote = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Source"))
 
     class Meta:
         icon = "openquote"
-        label = _("Citat")
+        label = _("Quote")
 
 
 class VideoURLBlock(blocks.URLBlock):
@@ -128,8 +128,8 @@ class VideoURLBlock(blocks.URLBlock):
 
 
 class VideoEmbedBlock(blocks.StructBlock):
-    url = VideoURLBlock(label=_("Videoadress"))
-    caption = blocks.CharBlock(required=False, max_length=300, label=_("Bildtext"))
+    url = VideoURLBlock(label=_("Video URL"))
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
 
     api_schema = obj(
         {
@@ -144,12 +144,12 @@ class VideoEmbedBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
-        label = _("Inbäddad video")
+        label = _("Embedded video")
 
     def render_basic(self, value, context=None):
         """HTML views: a link to the video, not its player (the view calls no third party)."""
         ref = parse_video_url(value["url"])
-        label = _("Se filmen hos %(provider)s") % {"provider": dict(PROVIDERS)[ref.provider]}
+        label = _("Watch the video on %(provider)s") % {"provider": dict(PROVIDERS)[ref.provider]}
         caption = value.get("caption") or ""
         return format_html(
             '<p><a href="{}">{}</a>{}</p>',
@@ -171,14 +171,14 @@ class VideoEmbedBlock(blocks.StructBlock):
 
 
 class DocumentListBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(required=False, max_length=200, label=_("Rubrik"))
-    documents = blocks.ListBlock(DocumentChooserBlock(), label=_("Dokument"))
+    heading = blocks.CharBlock(required=False, max_length=200, label=_("Heading"))
+    documents = blocks.ListBlock(DocumentChooserBlock(), label=_("Documents"))
 
     api_schema = obj({"heading": STRING, "documents": array(ref("Document"))})
 
     class Meta:
         icon = "doc-full"
-        label = _("Dokumentlista")
+        label = _("Document list")
 
     def render_basic(self, value, context=None):
         """HTML views: documents in private collections are left out of the list."""
@@ -203,11 +203,11 @@ class DocumentListBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=200, label=_("Rubrik"))
+    title = blocks.CharBlock(max_length=200, label=_("Heading"))
     text = blocks.TextBlock(required=False, label=_("Text"))
-    button_label = blocks.CharBlock(max_length=60, label=_("Knapptext"))
-    page = blocks.PageChooserBlock(required=False, label=_("Sida"))
-    url = blocks.URLBlock(required=False, label=_("Extern adress"))
+    button_label = blocks.CharBlock(max_length=60, label=_("Button text"))
+    page = blocks.PageChooserBlock(required=False, label=_("Page"))
+    url = blocks.URLBlock(required=False, label=_("External URL"))
 
     api_schema = obj(
         {
@@ -221,7 +221,7 @@ class CallToActionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "pick"
-        label = _("Uppmaning")
+        label = _("Call to action")
 
     def render_basic(self, value, context=None):
         """HTML views: a button to a draft or restricted page is left out."""
@@ -236,7 +236,7 @@ class CallToActionBlock(blocks.StructBlock):
         value = super().clean(value)
         if bool(value.get("page")) == bool(value.get("url")):
             raise blocks.StructBlockValidationError(
-                block_errors={"url": ValidationError(_("Välj antingen en sida eller en adress."))}
+                block_errors={"url": ValidationError(_("Choose either a page or a URL."))}
             )
         return value
 
@@ -258,13 +258,13 @@ class CallToActionBlock(blocks.StructBlock):
 
 class ContactCardBlock(blocks.StructBlock):
     person = SnippetChooserBlock("cms.Person", label=_("Person"))
-    note = blocks.CharBlock(required=False, max_length=200, label=_("Kommentar"))
+    note = blocks.CharBlock(required=False, max_length=200, label=_("Comment"))
 
     api_schema = obj({"person": nullable(ref("Person")), "note": STRING})
 
     class Meta:
         icon = "user"
-        label = _("Kontaktkort")
+        label = _("Contact card")
 
     def get_api_representation(self, value, context=None):
         person = value.get("person")

@@ -11,7 +11,9 @@ Owners of due pages get one reminder e-mail per period (``KANAL_REVIEW_REMINDER_
 weekly by default, periods starting on Mondays): the relay calls ``send_reminders`` on its
 clock, ``manage.py send_review_reminders`` on demand. A ``ReviewReminder`` row per (owner,
 period) is written before the mail goes out, so a reminder is sent at most once per period
-however many relays run; a mail whose sending fails gives its row back, to be retried.
+however many relays run; a mail whose sending fails gives its row back, to be retried. Each
+mail is written in its recipient's language: the one they chose in their account (Wagtail's
+``UserProfile.preferred_language``), else ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.admin.localization import get_available_admin_languages
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.users.models import UserProfile
 
 from .models import KanalPage, ReviewReminder
 
@@ -148,23 +152,40 @@ def due_by_owner(today: date) -> dict[int, list]:
 def reminder_message(user, pages: list) -> tuple[str, str]:
     """Subject and plain-text body of one owner's reminder."""
     base = settings.KANAL_BASE_URL
-    subject = ngettext("%(count)d sida att granska", "%(count)d sidor att granska", len(pages)) % {
+    subject = ngettext("%(count)d page to review", "%(count)d pages to review", len(pages)) % {
         "count": len(pages)
     }
     lines = [
-        _("Hej %(name)s!") % {"name": user.get_full_name() or user.get_username()},
+        _("Hello %(name)s!") % {"name": user.get_full_name() or user.get_username()},
         "",
-        _("De här sidorna har inte granskats på länge. Läs igenom dem, uppdatera det som "
-          "behövs och ange dagens datum under Granskning."),
+        _("These pages have not been reviewed for a long time. Read them through, update "
+          "what needs updating and enter today's date under Review."),
         "",
     ]  # fmt: skip
     for page in pages:
         reviewed = (
-            page.last_reviewed_at.isoformat() if page.last_reviewed_at else _("aldrig granskad")
+            page.last_reviewed_at.isoformat() if page.last_reviewed_at else _("never reviewed")
         )
         edit_url = base + reverse("wagtailadmin_pages:edit", args=[page.pk])
         lines.append(f"- {page.title} ({reviewed})\n  {edit_url}")
     return subject, "\n".join(lines) + "\n"
+
+
+def preferred_languages(user_ids) -> dict[int, str]:
+    """Each user's admin language (``LANGUAGE_CODE`` unless they chose another the admin
+    offers), in one query. Unlike ``UserProfile.get_preferred_language`` this never falls back
+    to the language that happens to be active (a relay or a command has no user's request),
+    and it creates no profile rows."""
+    offered = dict(get_available_admin_languages())
+    chosen = dict(
+        UserProfile.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "preferred_language"
+        )
+    )
+    return {
+        user_id: chosen[user_id] if chosen.get(user_id) in offered else settings.LANGUAGE_CODE
+        for user_id in user_ids
+    }
 
 
 @dataclass
@@ -210,13 +231,14 @@ def send_reminders(
     summary = ReminderSummary()
     by_owner = due_by_owner(today)
     users = get_user_model().objects.in_bulk(list(by_owner))
+    languages = preferred_languages(by_owner)
     for index, (user_id, pages) in enumerate(sorted(by_owner.items()), start=1):
         user = users[user_id]
         reminder = _claim(user_id, period, len(pages), again)
         if reminder is None:
             summary.already_sent += 1
             continue
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(languages[user_id]):
             subject, body = reminder_message(user, pages)
         try:
             send_mail(subject, body, None, [user.email])

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.utils.translation import gettext as _
+
 YOUTUBE = "youtube"
 VIMEO = "vimeo"
 PEERTUBE = "peertube"
@@ -59,7 +61,7 @@ def parse_video_url(url: str) -> VideoRef:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnknownVideoURL("Ange en fullständig webbadress som börjar med https://.")
+        raise UnknownVideoURL(_("Give a full web address starting with https://."))
     host = parts.hostname.lower()
 
     if host in _YOUTUBE_HOSTS or host == "youtu.be":
@@ -72,14 +74,14 @@ def parse_video_url(url: str) -> VideoRef:
                 f"https://i.ytimg.com/vi/{video_id}/hqdefault.jpg",
                 host,
             )
-        raise UnknownVideoURL("Adressen pekar på YouTube men inte på en enskild video.")
+        raise UnknownVideoURL(_("The address points to YouTube but not to a single video."))
 
     if host in _VIMEO_HOSTS:
         match = re.search(r"(?:^|/)(\d{5,12})(?:/|$)", parts.path)
         if match:
             video_id = match.group(1)
             return VideoRef(VIMEO, video_id, f"https://player.vimeo.com/video/{video_id}", "", host)
-        raise UnknownVideoURL("Adressen pekar på Vimeo men inte på en enskild video.")
+        raise UnknownVideoURL(_("The address points to Vimeo but not to a single video."))
 
     for pattern in _PEERTUBE_PATHS:
         match = pattern.match(parts.path)
@@ -91,9 +93,11 @@ def parse_video_url(url: str) -> VideoRef:
             )
 
     raise UnknownVideoURL(
-        "Okänd videoadress. Klistra in en länk till en video på YouTube "
-        "(youtube.com/watch?v=… eller youtu.be/…), Vimeo (vimeo.com/123456789) "
-        "eller en PeerTube-instans (…/w/… eller …/videos/watch/…)."
+        _(
+            "Unknown video address. Paste a link to a video on YouTube "
+            "(youtube.com/watch?v=… or youtu.be/…), Vimeo (vimeo.com/123456789) "
+            "or a PeerTube instance (…/w/… or …/videos/watch/…)."
+        )
     )
 
 

@@ -32,7 +32,7 @@ from .rich_text import (
 class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
-    menu_label = _("Personer")
+    menu_label = _("People")
     menu_order = 260
     add_to_admin_menu = True
     list_display = ["name", "role", "email", "phone"]
@@ -43,7 +43,7 @@ class PersonViewSet(SnippetViewSet):
 class OrganisationUnitViewSet(SnippetViewSet):
     model = OrganisationUnit
     icon = "site"
-    menu_label = _("Organisationsenheter")
+    menu_label = _("Organisation units")
     menu_order = 270
     add_to_admin_menu = True
     list_display = ["name", "phone", "email"]
@@ -134,7 +134,7 @@ class FeedbackMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_feedback_report_menu_item():
     return FeedbackMenuItem(
-        _("Återkoppling från läsare"),
+        _("Feedback from readers"),
         reverse("kanal_feedback_report"),
         name="kanal-feedback",
         icon_name="comment",
@@ -146,7 +146,7 @@ def register_feedback_report_menu_item():
 def headless_preview_button(page, user, view_name, next_url=None):
     if page.depth > 1 and page.permissions_for_user(user).can_edit():
         yield Button(
-            _("Förhandsgranska på webbplatsen"),
+            _("Preview on the website"),
             reverse("kanal_headless_preview", args=[quote(page.pk)]),
             icon_name="view",
             attrs={"target": "_blank", "rel": "noopener"},

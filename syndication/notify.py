@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +44,37 @@ def email_administrators(subject: str, message: str) -> None:
 
 def endpoint_disabled(endpoint) -> None:
     link = settings.KANAL_BASE_URL + reverse("webhooks:deliveries", args=[endpoint.pk])
-    email_administrators(
-        f"Webhooken {endpoint.name} är avstängd",
-        f"Webhooken {endpoint.name} ({endpoint.url}) har stängts av.\n\n"
-        f"{endpoint.disabled_reason}\n\n"
-        "Väntande leveranser sparas och skickas i ordning när webhooken aktiveras igen.\n"
-        f"Leveranser: {link}\n",
-    )
+    values = {"name": endpoint.name, "url": endpoint.url}
+    with translation.override(settings.LANGUAGE_CODE):
+        email_administrators(
+            _("The webhook %(name)s is disabled") % values,
+            _("The webhook %(name)s (%(url)s) has been disabled.") % values
+            + f"\n\n{endpoint.disabled_reason}\n\n"
+            + _(
+                "Pending deliveries are kept and sent in order when the webhook is activated again."
+            )
+            + "\n"
+            + _("Deliveries: %(link)s") % {"link": link}
+            + "\n",
+        )
 
 
 def source_unhealthy(source) -> None:
     link = settings.KANAL_BASE_URL + reverse("syndication_source:edit", args=[source.pk])
-    email_administrators(
-        f"Källan {source.name} fungerar inte",
-        f"Källan {source.name} ({source.feed_url or source.url}) har misslyckats "
-        f"{source.error_count} gånger i rad.\n\nSenaste fel: {source.last_error}\n\n"
-        f"Källa: {link}\n",
-    )
+    values = {
+        "name": source.name,
+        "url": source.feed_url or source.url,
+        "count": source.error_count,
+        "error": source.last_error,
+        "link": link,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        email_administrators(
+            _("The source %(name)s is not working") % values,
+            _("The source %(name)s (%(url)s) has failed %(count)d times in a row.") % values
+            + "\n\n"
+            + _("Last error: %(error)s") % values
+            + "\n\n"
+            + _("Source: %(link)s") % values
+            + "\n",
+        )

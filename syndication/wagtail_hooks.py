@@ -26,9 +26,9 @@ from .webhooks.views import EndpointCreateView, EndpointDeliveriesView, Endpoint
 class StateColumn(Column):
     def get_value(self, instance):
         if not instance.active:
-            return _("Avstängd") if instance.disabled_at else _("Inaktiv")
+            return _("Disabled") if instance.disabled_at else _("Inactive")
         if instance.failing_since:
-            return _("Misslyckas sedan %(when)s") % {
+            return _("Failing since %(when)s") % {
                 "when": instance.failing_since.strftime("%Y-%m-%d %H:%M")
             }
         return _("OK")
@@ -114,7 +114,7 @@ class HealthColumn(Column):
 class SourceViewSet(ModelViewSet):
     model = Source
     icon = "link-external"
-    menu_label = _("Källor")
+    menu_label = _("Sources")
     menu_order = 280
     add_to_admin_menu = True
     copy_view_enabled = False
@@ -122,8 +122,8 @@ class SourceViewSet(ModelViewSet):
         "name",
         "kind",
         HealthColumn("health", label=_("Status")),
-        DateColumn("last_polled_at", label=_("Senast hämtad")),
-        DateColumn("next_poll_at", label=_("Nästa hämtning")),
+        DateColumn("last_polled_at", label=_("Last polled")),
+        DateColumn("next_poll_at", label=_("Next poll")),
         "imported_count",
         "error_count",
     ]
@@ -184,7 +184,7 @@ def register_syndication_admin_urls():
 class PushTargetViewSet(ModelViewSet):
     model = PushTarget
     icon = "upload"
-    menu_label = _("Publiceringsmål")
+    menu_label = _("Push targets")
     menu_order = 810
     add_to_admin_menu = True
     copy_view_enabled = False

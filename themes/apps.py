@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ThemesConfig(AppConfig):
     name = "themes"
-    verbose_name = "Teman"
+    verbose_name = _("Themes")
     default_auto_field = "django.db.models.BigAutoField"

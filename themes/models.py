@@ -23,7 +23,7 @@ from wagtail.search import index
 from .labels import normalise_label
 
 hex_colour = RegexValidator(
-    r"^#[0-9a-fA-F]{6}$", _("Ange en färg som #RRGGBB, till exempel #1f6f8b.")
+    r"^#[0-9a-fA-F]{6}$", _("Give a colour as #RRGGBB, for example #1f6f8b.")
 )
 
 
@@ -80,14 +80,14 @@ def _page_theme_fields() -> list[models.ManyToManyField]:
 
 
 class Theme(index.Indexed, ClusterableModel):
-    name = models.CharField(_("namn"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
-    description = models.TextField(_("beskrivning"), blank=True)
-    colour = models.CharField(_("färg"), max_length=7, default="#1f6f8b", validators=[hex_colour])
+    description = models.TextField(_("description"), blank=True)
+    colour = models.CharField(_("colour"), max_length=7, default="#1f6f8b", validators=[hex_colour])
     icon = models.CharField(
-        _("ikon"), max_length=40, default="tag", help_text=_("Namn på en Wagtail-ikon.")
+        _("icon"), max_length=40, default="tag", help_text=_("Name of a Wagtail icon.")
     )
-    sort_order = models.PositiveIntegerField(_("sorteringsordning"), default=0, db_index=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0, db_index=True)
 
     objects = ThemeQuerySet.as_manager()
 
@@ -108,8 +108,8 @@ class Theme(index.Indexed, ClusterableModel):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("tema")
-        verbose_name_plural = _("teman")
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
         return self.name
@@ -123,9 +123,9 @@ class Theme(index.Indexed, ClusterableModel):
 class ThemeAlias(index.Indexed, models.Model):
     theme = ParentalKey(Theme, on_delete=models.CASCADE, related_name="aliases")
     label = models.CharField(
-        _("etikett"),
+        _("label"),
         max_length=120,
-        help_text=_("En extern etikett, t.ex. ”SKUA” eller ”språkutveckling”."),
+        help_text=_("An external label, e.g. “SKUA” or “language development”."),
     )
     normalised = models.CharField(max_length=120, unique=True, editable=False)
 
@@ -138,8 +138,8 @@ class ThemeAlias(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["theme__sort_order", "label"]
-        verbose_name = _("temaalias")
-        verbose_name_plural = _("temaalias")
+        verbose_name = _("theme alias")
+        verbose_name_plural = _("theme aliases")
 
     def __str__(self) -> str:
         return f"{self.label} → {self.theme}"
@@ -151,9 +151,9 @@ class ThemeAlias(index.Indexed, models.Model):
     def clean(self):
         self.normalised = normalise_label(self.label)
         if not self.normalised:
-            raise ValidationError({"label": _("Etiketten får inte vara tom.")})
+            raise ValidationError({"label": _("The label must not be empty.")})
         clash = ThemeAlias.objects.filter(normalised=self.normalised).exclude(pk=self.pk)
         if clash.exists():
             raise ValidationError(
-                {"label": _("Etiketten används redan för temat ”%s”.") % clash.first().theme}
+                {"label": _("The label is already used for the theme “%s”.") % clash.first().theme}
             )

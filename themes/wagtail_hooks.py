@@ -15,7 +15,7 @@ from .models import Theme, ThemeAlias
 class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
-    menu_label = _("Teman")
+    menu_label = _("Themes")
     list_display = ["name", "slug", "sort_order"]
     sort_order_field = "sort_order"
     ordering = ["sort_order", "name"]
@@ -24,7 +24,7 @@ class ThemeViewSet(SnippetViewSet):
 class ThemeAliasViewSet(SnippetViewSet):
     model = ThemeAlias
     icon = "link"
-    menu_label = _("Temaalias")
+    menu_label = _("Theme aliases")
     list_display = ["label", "theme"]
     list_filter = ["theme"]
     ordering = ["theme__sort_order", "label"]
@@ -33,7 +33,7 @@ class ThemeAliasViewSet(SnippetViewSet):
 class ThemesGroup(SnippetViewSetGroup):
     items = (ThemeViewSet, ThemeAliasViewSet)
     menu_icon = "tag"
-    menu_label = _("Teman")
+    menu_label = _("Themes")
     menu_name = "themes"
     menu_order = 250
 

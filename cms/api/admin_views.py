@@ -32,7 +32,7 @@ from .preview import frontend_preview_url
 
 class ApiKeyForm(WagtailAdminModelForm):
     scopes = forms.MultipleChoiceField(
-        label=_("Behörigheter"),
+        label=_("Permissions"),
         choices=SCOPES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -71,7 +71,7 @@ class ApiKeyViewSet(ModelViewSet):
     form_class = ApiKeyForm
     add_view_class = ApiKeyCreateView
     icon = "key"
-    menu_label = _("API-nycklar")
+    menu_label = _("API keys")
     add_to_settings_menu = True
     name = "api_keys"
     list_display = [
@@ -92,7 +92,7 @@ api_key_viewset = ApiKeyViewSet()
 
 class DeleteOlderForm(forms.Form):
     before = forms.DateField(
-        label=_("Radera all återkoppling från före"),
+        label=_("Delete all feedback from before"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -134,7 +134,7 @@ def feedback_delete(request, pk: int):
     """Delete one reader's answer (an abusive or personal comment, say)."""
     _may_delete_feedback(request)
     get_object_or_404(PageFeedback, pk=pk).delete()
-    messages.success(request, _("Återkopplingen raderades."))
+    messages.success(request, _("The feedback was deleted."))
     return redirect("kanal_feedback_report")
 
 
@@ -144,15 +144,15 @@ def feedback_delete_older(request):
     _may_delete_feedback(request)
     form = DeleteOlderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Ange ett giltigt datum, till exempel 2026-01-31."))
+        messages.error(request, _("Enter a valid date, for example 2026-01-31."))
         return redirect("kanal_feedback_report")
     before = timezone.make_aware(datetime.combine(form.cleaned_data["before"], time.min))
     count, _by_model = PageFeedback.objects.filter(created_at__lt=before).delete()
     messages.success(
         request,
         ngettext(
-            "%(count)d svar från före %(date)s raderades.",
-            "%(count)d svar från före %(date)s raderades.",
+            "%(count)d answer from before %(date)s was deleted.",
+            "%(count)d answers from before %(date)s were deleted.",
             count,
         )
         % {"count": count, "date": form.cleaned_data["before"].isoformat()},
@@ -168,7 +168,7 @@ def headless_preview(request, page_id: int):
     revision = page.latest_revision
     if revision is None:  # previewing must not write: ask the editor to save a draft
         messages.warning(
-            request, _("Spara sidan som utkast först; förhandsgranskningen visar senaste utkastet.")
+            request, _("Save the page as a draft first; the preview shows the latest draft.")
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     response = redirect(frontend_preview_url(page, revision))

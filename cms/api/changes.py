@@ -20,6 +20,7 @@ import hashlib
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
 
@@ -40,12 +41,15 @@ PARAMETERS = frozenset(["cursor", "since", "limit", "type"])
 
 def parse_cursor(request) -> int:
     if "cursor" in request.GET and "since" in request.GET:
-        raise BadRequestError("since: is an alias of cursor; send only cursor")
+        raise BadRequestError(gettext("since: is an alias of cursor; send only cursor"))
     name = "cursor" if "cursor" in request.GET else "since"
     value = request.GET.get(name, "0") or "0"
     if not value.isdigit():
         raise BadRequestError(
-            f"{name}: must be the 'next' of a previous response (or 0 to start), got {value!r}"
+            gettext(
+                "%(name)s: must be the 'next' of a previous response (or 0 to start), got %(value)r"
+            )
+            % {"name": name, "value": value}
         )
     return positive_int(name, value, maximum=MAX_CURSOR)
 
@@ -57,7 +61,8 @@ def parse_types(request) -> list[str]:
     unknown = sorted(set(types) - set(EventType.values))
     if unknown:
         raise BadRequestError(
-            f"type: unknown event type {unknown[0]!r} (known: {', '.join(EventType.values)})"
+            gettext("type: unknown event type %(type)r (known: %(known)s)")
+            % {"type": unknown[0], "known": ", ".join(EventType.values)}
         )
     return types
 
@@ -72,7 +77,10 @@ class ChangesView(KanalEndpointMixin, APIView):
         if "limit" in request.GET:
             limit = positive_int("limit", request.GET["limit"], maximum=2**31 - 1)
             if not 1 <= limit <= MAX_LIMIT:
-                raise BadRequestError(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
+                raise BadRequestError(
+                    gettext("limit: must be between 1 and %(max)d, got %(value)d")
+                    % {"max": MAX_LIMIT, "value": limit}
+                )
         types = parse_types(request)
 
         key = api_key_of(request)

@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
@@ -82,15 +83,16 @@ def check_parameters(request, allowed: Iterable[str]) -> None:
     unknown = sorted(set(request.GET) - allowed)
     if unknown:
         raise BadRequestError(
-            f"{unknown[0]}: unknown query parameter (allowed: {', '.join(sorted(allowed))})"
+            gettext("%(name)s: unknown query parameter (allowed: %(allowed)s)")
+            % {"name": unknown[0], "allowed": ", ".join(sorted(allowed))}
         )
     for name, values in request.GET.lists():
         if len(values) > 1:
-            raise BadRequestError(f"{name}: given more than once")
+            raise BadRequestError(gettext("%s: given more than once") % name)
         if "\x00" in values[0]:
-            raise BadRequestError(f"{name}: NUL characters are not allowed")
+            raise BadRequestError(gettext("%s: NUL characters are not allowed") % name)
         if len(values[0]) > 2000:
-            raise BadRequestError(f"{name}: value too long")
+            raise BadRequestError(gettext("%s: value too long") % name)
 
 
 class KanalEndpointMixin:
@@ -134,7 +136,8 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
             models = page_models_from_string(value)
         except (LookupError, ValueError) as exc:
             raise BadRequestError(
-                f"type: unknown page type in {value!r} (use app_label.Model, e.g. cms.ArticlePage)"
+                gettext("type: unknown page type in %r (use app_label.Model, e.g. cms.ArticlePage)")
+                % value
             ) from exc
         return list(models)
 
@@ -145,7 +148,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
         except Http404 as exc:
             if "site" in self.request.GET:
                 raise BadRequestError(
-                    "site: no site with this hostname (give hostname or hostname:port)"
+                    gettext("site: no site with this hostname (give hostname or hostname:port)")
                 ) from exc
             raise
 
@@ -177,7 +180,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
                 return self._build_listing()
         except SearchTooExpensive as exc:
             raise BadRequestError(
-                "search: too costly to answer; use fewer or more specific words"
+                gettext("search: too costly to answer; use fewer or more specific words")
             ) from exc
 
     def _build_listing(self) -> bytes:
@@ -238,7 +241,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
             )
         )
         if not rows:
-            raise Http404("no live, public page with this id")
+            raise Http404(gettext("no live, public page with this id"))
         data = representations_for_rows(rows)[pk]
         available = set(META_FIELDS) | set(data) - {"id", "meta"}
         chosen, nested = field_selection.selected(
@@ -249,7 +252,7 @@ class KanalPagesAPIViewSet(KanalEndpointMixin, PagesAPIViewSet):
     def find_view(self, request):
         check_parameters(request, {"html_path", "id", "fields", "site"})
         if "html_path" not in request.GET and "id" not in request.GET:
-            raise BadRequestError("html_path: required (or id)")
+            raise BadRequestError(gettext("html_path: required (or id)"))
         return super().find_view(request)
 
     def find_object(self, queryset, request):
@@ -308,7 +311,7 @@ class SimpleEndpoint(KanalEndpointMixin, BaseAPIViewSet):
         check_parameters(self.request, {"fields"})
         obj = self.filtered().filter(pk=pk).first()
         if obj is None:
-            raise Http404(f"no {self.endpoint_name} item with this id")
+            raise Http404(gettext("no %s item with this id") % self.endpoint_name)
         return dumps(self.select(self.represent([obj]))[0])
 
     def select(self, items: list[dict]) -> list[dict]:

@@ -14,6 +14,7 @@ import math
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext, ngettext
 from rest_framework import status
 from rest_framework.exceptions import (
     APIException,
@@ -28,20 +29,27 @@ from wagtail.api.v2.utils import BadRequestError
 def error_response(exc: Exception) -> Response | None:
     """The answer for ``exc``, or None when it is a bug (left to Django: logged, 500)."""
     if isinstance(exc, Http404):
-        return Response({"message": str(exc) or "not found"}, status=404)
+        return Response({"message": str(exc) or gettext("not found")}, status=404)
     if isinstance(exc, BadRequestError):
         return Response({"message": str(exc)}, status=400)
     if isinstance(exc, RequestDataTooBig):
-        return Response({"message": "body: too large"}, status=413)
+        return Response({"message": gettext("body: too large")}, status=413)
     if isinstance(exc, SuspiciousOperation):
         return Response(
-            {"message": f"request refused: {exc} (send fewer or shorter parameters)"},
+            {"message": gettext("request refused: %s (send fewer or shorter parameters)") % exc},
             status=400,
         )
     if isinstance(exc, Throttled):
         wait = math.ceil(exc.wait or 60)
         return Response(
-            {"message": f"rate limit exceeded; retry in {wait} seconds"},
+            {
+                "message": ngettext(
+                    "rate limit exceeded; retry in %(wait)d second",
+                    "rate limit exceeded; retry in %(wait)d seconds",
+                    wait,
+                )
+                % {"wait": wait}
+            },
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(wait)},
         )
@@ -63,4 +71,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any other URL under ``/api/v2/``: a JSON 404 like the API's own, not the HTML page."""
-    return JsonResponse({"message": "not found: no such API endpoint or object"}, status=404)
+    return JsonResponse(
+        {"message": gettext("not found: no such API endpoint or object")}, status=404
+    )

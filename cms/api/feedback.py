@@ -18,6 +18,7 @@ import nh3
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
 from rest_framework.parsers import JSONParser
@@ -64,7 +65,7 @@ class JSONOnlyParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("body: JSON nested too deeply") from exc
+            raise ParseError(gettext("body: JSON nested too deeply")) from exc
 
 
 class RequestBodyTooLarge(APIException):
@@ -109,7 +110,7 @@ class FeedbackView(KanalEndpointMixin, APIView):
         except ValueError:
             length = 0
         if length > limit:
-            raise RequestBodyTooLarge(f"body: at most {limit} bytes of JSON")
+            raise RequestBodyTooLarge(gettext("body: at most %d bytes of JSON") % limit)
         media_type = request.content_type.split(";")[0].strip().lower()
         # Only a POST has a body to refuse; GET/HEAD get their 405, OPTIONS its 200 with Allow.
         if request.method == "POST" and media_type != "application/json":
@@ -122,15 +123,16 @@ class FeedbackView(KanalEndpointMixin, APIView):
         key = api_key_of(request)
         if key is not None and not key.has_scope(SCOPE_WRITE_FEEDBACK):
             return Response(
-                {"message": f"this API key lacks the {SCOPE_WRITE_FEEDBACK} scope"}, status=403
+                {"message": gettext("this API key lacks the %s scope") % SCOPE_WRITE_FEEDBACK},
+                status=403,
             )
         if request.GET:
-            raise BadRequestError(f"{sorted(request.GET)[0]}: unknown query parameter")
+            raise BadRequestError(gettext("%s: unknown query parameter") % sorted(request.GET)[0])
         if not isinstance(request.data, dict):
-            raise BadRequestError("body: expected a JSON object")
+            raise BadRequestError(gettext("body: expected a JSON object"))
         unknown = sorted(set(request.data) - {"page", "useful", "comment"})
         if unknown:
-            raise BadRequestError(f"{unknown[0]}: unknown field")
+            raise BadRequestError(gettext("%s: unknown field") % unknown[0])
         serializer = FeedbackSerializer(data=request.data)
         if not serializer.is_valid():
             name, errors = next(iter(serializer.errors.items()))
@@ -139,10 +141,10 @@ class FeedbackView(KanalEndpointMixin, APIView):
         comment = plain_text(data["comment"])
         limit = settings.KANAL_FEEDBACK_COMMENT_MAX
         if len(comment) > limit:
-            raise BadRequestError(f"comment: at most {limit} characters")
+            raise BadRequestError(gettext("comment: at most %d characters") % limit)
         page = Page.objects.live().public().filter(pk=data["page"]).first()
         if page is None:
-            raise BadRequestError("page: no live, public page with this id")
+            raise BadRequestError(gettext("page: no live, public page with this id"))
         with transaction.atomic():
             feedback = PageFeedback.objects.create(
                 page=page, useful=data["useful"], comment=comment

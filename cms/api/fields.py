@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
 
 FieldsConfig = list[tuple[str, bool, Any]]
@@ -57,7 +58,7 @@ def selected(
             if sub:
                 nested[name] = sub
     if unknown:
-        raise BadRequestError(f"fields: unknown field(s): {', '.join(sorted(unknown))}")
+        raise BadRequestError(gettext("fields: unknown field(s): %s") % ", ".join(sorted(unknown)))
     return fields, nested
 
 
@@ -67,7 +68,7 @@ def _pick(value: Any, config: FieldsConfig, path: str) -> Any:
     if not isinstance(value, dict):
         if value is None:
             return None
-        raise BadRequestError(f"fields: {path!r} does not support nested fields")
+        raise BadRequestError(gettext("fields: %r does not support nested fields") % path)
     available = set(value) - {"id"}
     chosen, nested = selected(config, available, set())
     return {

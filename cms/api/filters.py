@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext
 from rest_framework.filters import BaseFilterBackend
 from taggit.models import Tag
 from wagtail.api.v2.utils import BadRequestError
@@ -60,7 +61,7 @@ class ThemeFilter(BaseFilterBackend):
         themes = list(Theme.objects.filter(slug__in=slugs).values_list("pk", "slug"))
         unknown = sorted(set(slugs) - {slug for _, slug in themes})
         if unknown:
-            raise BadRequestError(f"theme: unknown theme slug(s): {', '.join(unknown)}")
+            raise BadRequestError(gettext("theme: unknown theme slug(s): %s") % ", ".join(unknown))
         return queryset.filter(
             Theme.objects.filter(pk__in=[pk for pk, _ in themes]).pages_condition()
         )
@@ -78,7 +79,7 @@ class TagFilter(BaseFilterBackend):
             condition |= Q(name__iexact=name)
         tag_ids = list(Tag.objects.filter(condition).values_list("pk", flat=True))
         if not tag_ids:
-            raise BadRequestError(f"tag: no such tag: {', '.join(names)}")
+            raise BadRequestError(gettext("tag: no such tag: %s") % ", ".join(names))
         return queryset.filter(_pages_tagged({"tag_id__in": tag_ids}))
 
 
@@ -92,7 +93,10 @@ class LocaleFilter(BaseFilterBackend):
         locale = Locale.objects.filter(language_code=code).first()
         if locale is None:
             known = ", ".join(Locale.objects.values_list("language_code", flat=True))
-            raise BadRequestError(f"locale: unknown locale {code!r} (known: {known})")
+            raise BadRequestError(
+                gettext("locale: unknown locale %(code)r (known: %(known)s)")
+                % {"code": code, "known": known}
+            )
         return queryset.filter(locale=locale)
 
 
@@ -140,7 +144,9 @@ def _anchor(request, view, name: str) -> Page:
     pk = positive_int(name, value)
     page = view.get_base_queryset().filter(pk=pk).first()
     if page is None:
-        raise BadRequestError(f"{name}: no public page with id {pk}")
+        raise BadRequestError(
+            gettext("%(name)s: no public page with id %(id)s") % {"name": name, "id": pk}
+        )
     return page
 
 
@@ -150,7 +156,7 @@ class ChildOfFilter(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if "child_of" in request.GET:
             if "descendant_of" in request.GET:
-                raise BadRequestError("child_of: cannot be combined with descendant_of")
+                raise BadRequestError(gettext("child_of: cannot be combined with descendant_of"))
             queryset = queryset.child_of(_anchor(request, view, "child_of"))
         return queryset
 
@@ -174,7 +180,10 @@ def ordering(request) -> list[tuple[str, bool]]:
         name = item.removeprefix("-")
         if name not in ORDERINGS:
             allowed = ", ".join(sorted(ORDERINGS))
-            raise BadRequestError(f"order: cannot order by {item!r} (allowed: {allowed})")
+            raise BadRequestError(
+                gettext("order: cannot order by %(item)r (allowed: %(allowed)s)")
+                % {"item": item, "allowed": allowed}
+            )
         result.append((ORDERINGS[name], item.startswith("-")))
     return result
 
@@ -205,7 +214,7 @@ class SearchFilter(BaseFilterBackend):
             return queryset
         query = search.parse(request.GET["search"])
         if "cursor" in request.GET:
-            raise BadRequestError("cursor: cannot be combined with search (use offset)")
+            raise BadRequestError(gettext("cursor: cannot be combined with search (use offset)"))
         try:
             return get_search_backend().search(
                 query,

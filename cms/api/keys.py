@@ -18,6 +18,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_add
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.throttling import BaseThrottle
@@ -57,7 +58,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             else None
         )
         if key is None:
-            raise AuthenticationFailed("Authorization: unknown or revoked API key")
+            raise AuthenticationFailed(gettext("Authorization: unknown or revoked API key"))
         if key.last_used_at is None or (timezone.now() - key.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
         return KeyUser(key), key

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from wagtail.api.v2.utils import BadRequestError
 
 from .filters import limit_max, total_ordering
@@ -31,13 +32,13 @@ def limit_and_offset(request) -> tuple[int, int]:
     if "limit" in request.GET:
         limit = positive_int("limit", request.GET["limit"], maximum=2**31 - 1)
         if limit == 0:
-            raise BadRequestError("limit: must be at least 1 (or leave it out for 20)")
+            raise BadRequestError(gettext("limit: must be at least 1 (or leave it out for 20)"))
         if limit > maximum:
-            raise BadRequestError(f"limit: cannot be higher than {maximum}")
+            raise BadRequestError(gettext("limit: cannot be higher than %d") % maximum)
     offset = 0
     if "offset" in request.GET:
         if "cursor" in request.GET:
-            raise BadRequestError("offset: cannot be combined with cursor")
+            raise BadRequestError(gettext("offset: cannot be combined with cursor"))
         offset = positive_int("offset", request.GET["offset"], maximum=10**9)
     return min(limit, maximum), offset
 
@@ -65,18 +66,20 @@ def apply_cursor(request, queryset: QuerySet) -> QuerySet:
         payload = signing.loads(request.GET["cursor"], salt=CURSOR_SALT)
         values = [_decode(v) for v in payload["v"]]
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise BadRequestError("cursor: invalid or tampered cursor; start again without it") from exc
+        raise BadRequestError(
+            gettext("cursor: invalid or tampered cursor; start again without it")
+        ) from exc
     if payload.get("o", "") != request.GET.get("order", ""):
-        raise BadRequestError("cursor: was made for another order; start again without it")
+        raise BadRequestError(gettext("cursor: was made for another order; start again without it"))
     spec = total_ordering(request)
     if len(values) != len(spec):
-        raise BadRequestError("cursor: invalid cursor; start again without it")
+        raise BadRequestError(gettext("cursor: invalid cursor; start again without it"))
     # (a, b, c) > (x, y, z)  ==  a > x  or  (a = x and (b > y  or  (b = y and c > z)))
     condition = Q(pk__in=[])
     equal = Q()
     for (field, desc), value in zip(spec, values, strict=True):
         if value is None:
-            raise BadRequestError("cursor: invalid cursor; start again without it")
+            raise BadRequestError(gettext("cursor: invalid cursor; start again without it"))
         lookup = f"{field}__lt" if desc else f"{field}__gt"
         condition |= equal & Q(**{lookup: value})
         equal &= Q(**{field: value})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from wagtail.api.v2.utils import BadRequestError
 
 MAX_ID = 2**31 - 1
@@ -18,9 +19,15 @@ def positive_int(name: str, value: str, *, maximum: int = MAX_ID) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError) as exc:
-        raise BadRequestError(f"{name}: expected a whole number, got {value!r}") from exc
+        raise BadRequestError(
+            gettext("%(name)s: expected a whole number, got %(value)r")
+            % {"name": name, "value": value}
+        ) from exc
     if number < 0 or number > maximum:
-        raise BadRequestError(f"{name}: must be between 0 and {maximum}, got {value!r}")
+        raise BadRequestError(
+            gettext("%(name)s: must be between 0 and %(max)s, got %(value)r")
+            % {"name": name, "max": maximum, "value": value}
+        )
     return number
 
 
@@ -35,8 +42,11 @@ def moment(name: str, value: str) -> datetime:
             parsed = datetime.combine(day, time.min)
     except (ValueError, OverflowError) as exc:
         raise BadRequestError(
-            f"{name}: expected an ISO 8601 date or date-time (2026-01-31 or "
-            f"2026-01-31T08:00:00Z), got {value!r}"
+            gettext(
+                "%(name)s: expected an ISO 8601 date or date-time (2026-01-31 or "
+                "2026-01-31T08:00:00Z), got %(value)r"
+            )
+            % {"name": name, "value": value}
         ) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -46,7 +56,9 @@ def moment(name: str, value: str) -> datetime:
 def csv(name: str, value: str, *, limit: int = 20) -> list[str]:
     items = [item.strip() for item in value.split(",") if item.strip()]
     if not items:
-        raise BadRequestError(f"{name}: must not be empty")
+        raise BadRequestError(gettext("%s: must not be empty") % name)
     if len(items) > limit:
-        raise BadRequestError(f"{name}: at most {limit} values")
+        raise BadRequestError(
+            gettext("%(name)s: at most %(limit)d values") % {"name": name, "limit": limit}
+        )
     return items

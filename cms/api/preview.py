@@ -1,6 +1,6 @@
 """Headless preview: signed, short-lived tokens that show a draft to the front end.
 
-The admin's "Förhandsgranska på webbplatsen" button (``cms/wagtail_hooks.py``) signs a
+The admin's "Preview on the website" button (``cms/wagtail_hooks.py``) signs a
 token bound to one page and one revision, valid ``KANAL_PREVIEW_TOKEN_MAX_AGE`` seconds
 (15 minutes), and opens ``KANAL_FRONTEND_URL/preview/?page=<id>#token=<token>`` (the token in the
 fragment: never sent to a server, never in ``Referer``). The front end asks
@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.api.v2.utils import BadRequestError
@@ -44,11 +45,13 @@ def read_token(token: str, page_id: int) -> int:
     try:
         payload = signing.loads(token, salt=SALT, max_age=settings.KANAL_PREVIEW_TOKEN_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise PreviewDenied("preview token expired; open the preview from the admin again") from exc
+        raise PreviewDenied(
+            gettext("preview token expired; open the preview from the admin again")
+        ) from exc
     except signing.BadSignature as exc:
-        raise PreviewDenied("preview token is invalid") from exc
+        raise PreviewDenied(gettext("preview token is invalid")) from exc
     if not isinstance(payload, dict) or payload.get("p") != page_id:
-        raise PreviewDenied("preview token was made for another page")
+        raise PreviewDenied(gettext("preview token was made for another page"))
     return int(payload["r"])
 
 
@@ -70,19 +73,21 @@ class PreviewView(KanalEndpointMixin, APIView):
     def get(self, request, pk: int):
         if "token" in request.GET:
             raise BadRequestError(
-                "token: send the preview token in the Authorization header "
-                "(Authorization: Bearer <token>), never in the URL"
+                gettext(
+                    "token: send the preview token in the Authorization header "
+                    "(Authorization: Bearer <token>), never in the URL"
+                )
             )
         if request.GET:
-            raise BadRequestError(f"{sorted(request.GET)[0]}: unknown query parameter")
+            raise BadRequestError(gettext("%s: unknown query parameter") % sorted(request.GET)[0])
         page = Page.objects.filter(pk=pk).first()
         key = api_key_of(request)
         scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
         if key is not None:
             if not key.has_scope(SCOPE_READ_DRAFTS):
-                return self._deny(f"this API key lacks the {SCOPE_READ_DRAFTS} scope")
+                return self._deny(gettext("this API key lacks the %s scope") % SCOPE_READ_DRAFTS)
             if page is None or page.latest_revision_id is None:
-                raise Http404("no page with a revision has this id")
+                raise Http404(gettext("no page with a revision has this id"))
             revision = page.latest_revision
         elif scheme.lower() == "bearer" and token.strip():
             try:
@@ -95,10 +100,10 @@ class PreviewView(KanalEndpointMixin, APIView):
                 else None
             )
             if revision is None:
-                return self._deny("preview token was made for another page")
+                return self._deny(gettext("preview token was made for another page"))
         else:
             return Response(
-                {"message": "Authorization: send Bearer <preview token> or Api-Key <key>"},
+                {"message": gettext("Authorization: send Bearer <preview token> or Api-Key <key>")},
                 status=401,
                 headers={"WWW-Authenticate": 'Bearer realm="preview"'},
             )

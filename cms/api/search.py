@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext
 from wagtail.api.v2.utils import BadRequestError
 
 WORD = re.compile(r"\w+")
@@ -42,13 +43,13 @@ def parse(value: str) -> str:
     """The backend query for ``?search=value`` (plain words joined by spaces), or a 400."""
     terms = search_terms(value)
     if not terms:
-        raise BadRequestError("search: give at least one word (letters or digits)")
+        raise BadRequestError(gettext("search: give at least one word (letters or digits)"))
     limit = settings.KANAL_API_SEARCH_MAX_TERMS
     if len(terms) > limit:
-        raise BadRequestError(f"search: at most {limit} different words")
+        raise BadRequestError(gettext("search: at most %d different words") % limit)
     query = " ".join(terms)
     if len(query) > MAX_TOTAL_LENGTH:
-        raise BadRequestError(f"search: at most {MAX_TOTAL_LENGTH} characters of words")
+        raise BadRequestError(gettext("search: at most %d characters of words") % MAX_TOTAL_LENGTH)
     return query
 
 

@@ -29,34 +29,34 @@ def new_event_id() -> str:
 
 
 class EventType(models.TextChoices):
-    PAGE_PUBLISHED = "page.published", _("sida publicerad")
-    PAGE_UNPUBLISHED = "page.unpublished", _("sida avpublicerad")
-    PAGE_DELETED = "page.deleted", _("sida raderad")
-    PAGE_MOVED = "page.moved", _("sida flyttad")
-    SYNDICATION_IMPORTED = "syndication.imported", _("importerad")
-    SYNDICATION_PUSHED = "syndication.pushed", _("publicerad externt")
-    SYNDICATION_FAILED = "syndication.failed", _("syndikering misslyckades")
-    FEEDBACK_RECEIVED = "feedback.received", _("återkoppling mottagen")
-    PAGE_PRIVACY_CHANGED = "page.privacy_changed", _("sidans åtkomst ändrad")
-    PAGE_EXPIRED = "page.expired", _("sida utgången")
-    PAGE_URL_CHANGED = "page.url_changed", _("sidans adress ändrad")
-    PERSON_UPDATED = "person.updated", _("person ändrad")
-    PERSON_DELETED = "person.deleted", _("person raderad")
-    ORGANISATION_UNIT_UPDATED = "organisation_unit.updated", _("organisationsenhet ändrad")
-    ORGANISATION_UNIT_DELETED = "organisation_unit.deleted", _("organisationsenhet raderad")
-    THEME_UPDATED = "theme.updated", _("tema ändrat")
-    THEME_DELETED = "theme.deleted", _("tema raderat")
-    IMAGE_UPDATED = "image.updated", _("bild ändrad")
-    IMAGE_DELETED = "image.deleted", _("bild raderad")
-    DOCUMENT_UPDATED = "document.updated", _("dokument ändrat")
-    DOCUMENT_DELETED = "document.deleted", _("dokument raderat")
+    PAGE_PUBLISHED = "page.published", _("page published")
+    PAGE_UNPUBLISHED = "page.unpublished", _("page unpublished")
+    PAGE_DELETED = "page.deleted", _("page deleted")
+    PAGE_MOVED = "page.moved", _("page moved")
+    SYNDICATION_IMPORTED = "syndication.imported", _("imported")
+    SYNDICATION_PUSHED = "syndication.pushed", _("published externally")
+    SYNDICATION_FAILED = "syndication.failed", _("syndication failed")
+    FEEDBACK_RECEIVED = "feedback.received", _("feedback received")
+    PAGE_PRIVACY_CHANGED = "page.privacy_changed", _("page privacy changed")
+    PAGE_EXPIRED = "page.expired", _("page expired")
+    PAGE_URL_CHANGED = "page.url_changed", _("page URL changed")
+    PERSON_UPDATED = "person.updated", _("person updated")
+    PERSON_DELETED = "person.deleted", _("person deleted")
+    ORGANISATION_UNIT_UPDATED = "organisation_unit.updated", _("organisation unit updated")
+    ORGANISATION_UNIT_DELETED = "organisation_unit.deleted", _("organisation unit deleted")
+    THEME_UPDATED = "theme.updated", _("theme updated")
+    THEME_DELETED = "theme.deleted", _("theme deleted")
+    IMAGE_UPDATED = "image.updated", _("image updated")
+    IMAGE_DELETED = "image.deleted", _("image deleted")
+    DOCUMENT_UPDATED = "document.updated", _("document updated")
+    DOCUMENT_DELETED = "document.deleted", _("document deleted")
 
 
 class DataRemoved(models.TextChoices):
     """Why an event's stored ``data`` was removed (see ``cms.events.retention``)."""
 
-    DELETED = "deleted", _("objektet raderat")
-    SUPERSEDED = "superseded", _("ersatt av en nyare händelse")
+    DELETED = "deleted", _("object deleted")
+    SUPERSEDED = "superseded", _("superseded by a newer event")
 
 
 class EventCounter(models.Model):
@@ -65,7 +65,7 @@ class EventCounter(models.Model):
     value = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("händelseräknare")
+        verbose_name = _("event counter")
 
 
 class EventQuerySet(models.QuerySet):
@@ -88,12 +88,12 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     id = models.CharField(primary_key=True, max_length=40, default=new_event_id, editable=False)
-    sequence = models.BigIntegerField(_("löpnummer"), unique=True)
-    type = models.CharField(_("typ"), max_length=40, choices=EventType.choices)
-    occurred_at = models.DateTimeField(_("inträffade"))
-    object_kind = models.CharField(_("objektslag"), max_length=30)
-    object_id = models.BigIntegerField(_("objekt-id"))
-    object_type = models.CharField(_("objekttyp"), max_length=100)
+    sequence = models.BigIntegerField(_("sequence"), unique=True)
+    type = models.CharField(_("type"), max_length=40, choices=EventType.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    object_kind = models.CharField(_("object kind"), max_length=30)
+    object_id = models.BigIntegerField(_("object id"))
+    object_type = models.CharField(_("object type"), max_length=100)
     revision = models.BigIntegerField(_("revision"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"))
     data = models.JSONField(_("data"), null=True, blank=True, encoder=DjangoJSONEncoder)
@@ -103,15 +103,15 @@ class Event(models.Model):
     # Set when ``data`` was erased (the object was deleted) or purged (superseded, older than
     # the retention period); the envelope then says so in ``redacted``.
     data_removed = models.CharField(
-        _("data borttagen"), max_length=20, choices=DataRemoved.choices, blank=True
+        _("data redacted"), max_length=20, choices=DataRemoved.choices, blank=True
     )
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
-        verbose_name = _("händelse")
-        verbose_name_plural = _("händelser")
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         indexes = [
             models.Index(
                 fields=["object_kind", "object_id", "version"], name="event_object_version"

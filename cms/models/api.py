@@ -19,9 +19,9 @@ SCOPE_WRITE_FEEDBACK = "write:feedback"
 # Sees the change feed unredacted: restricted and unpublished pages' data (cms.api.changes).
 SCOPE_READ_PRIVATE = "read:private"
 SCOPES = [
-    (SCOPE_READ_DRAFTS, _("Läsa utkast (read:drafts)")),
-    (SCOPE_READ_PRIVATE, _("Läsa privat innehåll i händelseflödet (read:private)")),
-    (SCOPE_WRITE_FEEDBACK, _("Skicka återkoppling (write:feedback)")),
+    (SCOPE_READ_DRAFTS, _("Read drafts (read:drafts)")),
+    (SCOPE_READ_PRIVATE, _("Read private content in the change feed (read:private)")),
+    (SCOPE_WRITE_FEEDBACK, _("Send feedback (write:feedback)")),
 ]
 KEY_PREFIX = "kanal_"
 
@@ -38,26 +38,26 @@ class ApiKey(models.Model):
     needed for a high-entropy token); it is shown once, when the key is created.
     """
 
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     prefix = models.CharField(_("prefix"), max_length=16, editable=False, db_index=True)
     hashed_key = models.CharField(max_length=64, unique=True, editable=False)
-    scopes = models.JSONField(_("behörigheter"), default=list, blank=True)
+    scopes = models.JSONField(_("permissions"), default=list, blank=True)
     rate_limit_per_minute = models.PositiveIntegerField(
-        _("anrop per minut"), default=600, help_text=_("0 betyder ingen gräns.")
+        _("requests per minute"), default=600, help_text=_("0 means no limit.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("API-nyckel")
-        verbose_name_plural = _("API-nycklar")
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -90,14 +90,14 @@ class PageFeedback(models.Model):
     page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="api_feedback"
     )
-    useful = models.BooleanField(_("användbar"))
-    comment = models.TextField(_("kommentar"), blank=True)
+    useful = models.BooleanField(_("useful"))
+    comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("återkoppling")
-        verbose_name_plural = _("återkoppling")
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
 
     def __str__(self) -> str:
         return f"{self.page_id}: {'ja' if self.useful else 'nej'}"

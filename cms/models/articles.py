@@ -24,8 +24,8 @@ class ArticleIndexPage(IndexPage):
     subpage_types = ["cms.ArticlePage"]
 
     class Meta:
-        verbose_name = _("artikelarkiv")
-        verbose_name_plural = _("artikelarkiv")
+        verbose_name = _("article index")
+        verbose_name_plural = _("article indexes")
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -37,12 +37,12 @@ class ArticlePageTag(TaggedItemBase):
 class OriginMixin(models.Model):
     """Where an imported page came from. Written only by syndication; read-only for editors."""
 
-    origin_source = models.CharField(_("källa"), max_length=255, blank=True)
-    origin_url = models.URLField(_("originaladress"), max_length=2000, blank=True)
+    origin_source = models.CharField(_("source"), max_length=255, blank=True)
+    origin_url = models.URLField(_("original URL"), max_length=2000, blank=True)
 
     origin_panel = MultiFieldPanel(
         [FieldPanel("origin_source", read_only=True), FieldPanel("origin_url", read_only=True)],
-        heading=_("Ursprung (importerat innehåll)"),
+        heading=_("Origin (imported content)"),
         classname="collapsed",
     )
 
@@ -55,24 +55,24 @@ class OriginMixin(models.Model):
 
 
 class ArticlePage(OriginMixin, KanalPage):
-    intro = models.TextField(_("ingress"), max_length=600, blank=True)
-    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("brödtext"))
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
     author = models.ForeignKey(
         "cms.Person",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("författare"),
+        verbose_name=_("author"),
     )
     author_name = models.CharField(
-        _("författarnamn"),
+        _("author name"),
         max_length=200,
         blank=True,
-        help_text=_("Används när författaren inte finns som person (t.ex. importerade inlägg)."),
+        help_text=_("Used when the author is not a person in Kanal (e.g. imported posts)."),
     )
-    publication_date = models.DateTimeField(_("publiceringsdatum"), default=timezone.now)
-    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("taggar"))
+    publication_date = models.DateTimeField(_("publication date"), default=timezone.now)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))
 
     parent_page_types = ["cms.ArticleIndexPage"]
     subpage_types: list[str] = []
@@ -107,6 +107,6 @@ class ArticlePage(OriginMixin, KanalPage):
     ]
 
     class Meta:
-        verbose_name = _("artikel")
-        verbose_name_plural = _("artiklar")
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["-publication_date"]

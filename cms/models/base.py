@@ -35,13 +35,13 @@ class KanalPage(Page):
     """
 
     themes = ParentalManyToManyField(
-        "themes.Theme", blank=True, related_name="+", verbose_name=_("teman")
+        "themes.Theme", blank=True, related_name="+", verbose_name=_("themes")
     )
     last_reviewed_at = models.DateField(
-        _("senast granskad"),
+        _("last reviewed"),
         null=True,
         blank=True,
-        help_text=_("Datum då innehållet senast kontrollerades. Håll det aktuellt."),
+        help_text=_("The date the content was last checked. Keep it current."),
     )
     last_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -49,7 +49,7 @@ class KanalPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("granskad av"),
+        verbose_name=_("reviewed by"),
     )
     organisation_unit = models.ForeignKey(
         "cms.OrganisationUnit",
@@ -57,8 +57,8 @@ class KanalPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("organisationsenhet"),
-        help_text=_("Lämna tomt för webbplatsens organisationsenhet."),
+        verbose_name=_("organisation unit"),
+        help_text=_("Leave empty for the site's organisation unit."),
     )
 
     taxonomy_panels = [
@@ -67,7 +67,7 @@ class KanalPage(Page):
     ]
     review_panel = MultiFieldPanel(
         [FieldPanel("last_reviewed_at"), FieldPanel("last_reviewed_by")],
-        heading=_("Granskning"),
+        heading=_("Review"),
     )
     organisation_panel = FieldPanel("organisation_unit")
 

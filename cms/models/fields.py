@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 
 class MultipleChoiceField(models.JSONField):
@@ -32,7 +33,9 @@ class MultipleChoiceField(models.JSONField):
         allowed = {key for key, _label in self.choices_list}
         unknown = [item for item in value or [] if item not in allowed]
         if unknown:
-            raise ValidationError(f"Okända val: {', '.join(map(str, unknown))}")
+            raise ValidationError(
+                _("Unknown choices: %(choices)s") % {"choices": ", ".join(map(str, unknown))}
+            )
 
     def formfield(self, **kwargs):
         return forms.MultipleChoiceField(

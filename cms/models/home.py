@@ -14,7 +14,7 @@ from ..representation.schema import STRING, nullable, ref
 
 
 class HomePage(Page):
-    intro = models.TextField(_("ingress"), blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("text"), blank=True, features=RICH_TEXT_FEATURES)
     organisation_unit = models.ForeignKey(
         "cms.OrganisationUnit",
@@ -22,8 +22,8 @@ class HomePage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("organisationsenhet"),
-        help_text=_("Visas som avsändare med adress och öppettider."),
+        verbose_name=_("organisation unit"),
+        help_text=_("Shown as the sender, with address and opening hours."),
     )
 
     template = "cms/page.html"
@@ -50,14 +50,14 @@ class HomePage(Page):
     ]
 
     class Meta:
-        verbose_name = _("startsida")
-        verbose_name_plural = _("startsidor")
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
 
 class IndexPage(Page):
     """Abstract base of the index pages: an introduction and a list of children."""
 
-    intro = models.TextField(_("ingress"), blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
 
     parent_page_types = ["cms.HomePage"]
     content_panels = [*Page.content_panels, FieldPanel("intro")]

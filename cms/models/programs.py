@@ -27,23 +27,23 @@ from .fields import MultipleChoiceField
 from .home import IndexPage
 
 AUDIENCES = [
-    ("preschool", _("Förskola")),
-    ("preschool_class", _("Förskoleklass")),
-    ("compulsory", _("Grundskola")),
-    ("upper_secondary", _("Gymnasieskola")),
-    ("adult", _("Vuxenutbildning")),
-    ("special_needs", _("Anpassad skola")),
-    ("after_school", _("Fritidshem")),
-    ("principals", _("Rektorer och förskolechefer")),
-    ("student_health", _("Elevhälsa")),
+    ("preschool", _("Preschool")),
+    ("preschool_class", _("Preschool class")),
+    ("compulsory", _("Compulsory school")),
+    ("upper_secondary", _("Upper secondary school")),
+    ("adult", _("Adult education")),
+    ("special_needs", _("Adapted school")),
+    ("after_school", _("School-age educare")),
+    ("principals", _("Principals and preschool heads")),
+    ("student_health", _("Student health")),
 ]
 
 FORMATS = [
-    ("network", _("Nätverk")),
-    ("development_group", _("Utvecklingsgrupp")),
-    ("focus_group", _("Fokusgrupp")),
-    ("lecture_series", _("Föreläsningsserie")),
-    ("conference", _("Konferens")),
+    ("network", _("Network")),
+    ("development_group", _("Development group")),
+    ("focus_group", _("Focus group")),
+    ("lecture_series", _("Lecture series")),
+    ("conference", _("Conference")),
 ]
 
 
@@ -92,8 +92,8 @@ class ProgramIndexPage(IndexPage):
     subpage_types = ["cms.ProgramPage"]
 
     class Meta:
-        verbose_name = _("programarkiv")
-        verbose_name_plural = _("programarkiv")
+        verbose_name = _("program index")
+        verbose_name_plural = _("program indexes")
 
 
 class ProgramPageTag(TaggedItemBase):
@@ -103,18 +103,18 @@ class ProgramPageTag(TaggedItemBase):
 
 
 class ProgramPage(KanalPage):
-    summary = models.TextField(_("sammanfattning"), max_length=800)
-    goals = RichTextField(_("mål"), blank=True, features=RICH_TEXT_FEATURES)
-    target_audience = MultipleChoiceField(_("målgrupp"), choices_list=AUDIENCES)
-    format = models.CharField(_("form"), max_length=30, choices=FORMATS)
-    start_date = models.DateField(_("startdatum"))
+    summary = models.TextField(_("summary"), max_length=800)
+    goals = RichTextField(_("goals"), blank=True, features=RICH_TEXT_FEATURES)
+    target_audience = MultipleChoiceField(_("target audience"), choices_list=AUDIENCES)
+    format = models.CharField(_("format"), max_length=30, choices=FORMATS)
+    start_date = models.DateField(_("start date"))
     end_date = models.DateField(
-        _("slutdatum"),
+        _("end date"),
         null=True,
         blank=True,
-        help_text=_("Lämna tomt om programmet löper tills vidare."),
+        help_text=_("Leave empty if the program runs until further notice."),
     )
-    tags = ClusterTaggableManager(through=ProgramPageTag, blank=True, verbose_name=_("taggar"))
+    tags = ClusterTaggableManager(through=ProgramPageTag, blank=True, verbose_name=_("tags"))
 
     parent_page_types = ["cms.ProgramIndexPage"]
     subpage_types: list[str] = []
@@ -129,13 +129,13 @@ class ProgramPage(KanalPage):
                 FieldPanel("format"),
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
             ],
-            heading=_("Upplägg"),
+            heading=_("Structure"),
         ),
-        InlinePanel("meetings", label=_("Träffar"), heading=_("Träffar")),
-        InlinePanel("materials", label=_("Material"), heading=_("Material att ladda ner")),
-        InlinePanel("contacts", label=_("Kontaktperson"), heading=_("Kontaktpersoner")),
+        InlinePanel("meetings", label=_("Meetings"), heading=_("Meetings")),
+        InlinePanel("materials", label=_("Material"), heading=_("Material to download")),
+        InlinePanel("contacts", label=_("Contact person"), heading=_("Contact persons")),
         InlinePanel(
-            "related_pages", label=_("Relaterad sida"), heading=_("Relaterade artiklar och videor")
+            "related_pages", label=_("Related page"), heading=_("Related articles and videos")
         ),
         *KanalPage.taxonomy_panels,
         KanalPage.organisation_panel,
@@ -189,26 +189,26 @@ class ProgramPage(KanalPage):
 
     class Meta:
         verbose_name = _("program")
-        verbose_name_plural = _("program")
+        verbose_name_plural = _("programs")
 
     def clean(self):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("Slutdatum kan inte ligga före startdatum.")})
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
 
 class ProgramMeeting(Orderable):
     program = ParentalKey(ProgramPage, on_delete=models.CASCADE, related_name="meetings")
-    starts_at = models.DateTimeField(_("datum och tid"))
-    place = models.CharField(_("plats"), max_length=255)
-    topic = models.CharField(_("tema för träffen"), max_length=255)
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=255)
+    topic = models.CharField(_("topic of the meeting"), max_length=255)
     # A cancelled meeting stays in the calendars as STATUS:CANCELLED (RFC 5545 §3.8.1.11), so
     # a subscriber's calendar drops it instead of keeping a meeting that silently vanished.
     cancelled = models.BooleanField(
-        _("inställd"),
+        _("cancelled"),
         default=False,
         help_text=_(
-            "Markera i stället för att ta bort träffen, så att kalendrarna visar den som inställd."
+            "Tick this instead of deleting the meeting, so that calendars show it as cancelled."
         ),
     )
 
@@ -220,8 +220,8 @@ class ProgramMeeting(Orderable):
     ]
 
     class Meta(Orderable.Meta):
-        verbose_name = _("träff")
-        verbose_name_plural = _("träffar")
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
 
 
 class ProgramMaterial(Orderable):
@@ -230,17 +230,20 @@ class ProgramMaterial(Orderable):
         "wagtaildocs.Document",
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("dokument"),
+        verbose_name=_("document"),
     )
     title = models.CharField(
-        _("titel"), max_length=255, blank=True, help_text=_("Lämna tomt för dokumentets titel.")
+        _("title"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the document's title."),
     )
 
     panels = [FieldPanel("document"), FieldPanel("title")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("material")
-        verbose_name_plural = _("material")
+        verbose_name_plural = _("materials")
 
     @property
     def display_title(self) -> str:
@@ -256,23 +259,23 @@ class ProgramContact(Orderable):
     panels = [FieldPanel("person")]
 
     class Meta(Orderable.Meta):
-        verbose_name = _("kontaktperson")
-        verbose_name_plural = _("kontaktpersoner")
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
 
 
 class ProgramRelatedPage(Orderable):
     program = ParentalKey(ProgramPage, on_delete=models.CASCADE, related_name="related_pages")
     page = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("sida")
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("page")
     )
 
     panels = [PageChooserPanel("page", ["cms.ArticlePage", "cms.VideoPage"])]
 
     class Meta(Orderable.Meta):
-        verbose_name = _("relaterad sida")
-        verbose_name_plural = _("relaterade sidor")
+        verbose_name = _("related page")
+        verbose_name_plural = _("related pages")
 
     def clean(self):
         super().clean()
         if self.page_id and self.page.specific_class.__name__ not in ("ArticlePage", "VideoPage"):
-            raise ValidationError({"page": _("Välj en artikel eller en video.")})
+            raise ValidationError({"page": _("Choose an article or a video.")})

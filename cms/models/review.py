@@ -19,11 +19,11 @@ class ReviewReminder(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("mottagare"),
+        verbose_name=_("recipient"),
     )
     period_start = models.DateField(_("period"))
-    page_count = models.PositiveIntegerField(_("sidor"), default=0)
-    sent_at = models.DateTimeField(_("skickad"), default=timezone.now)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:
         constraints = [
@@ -31,5 +31,5 @@ class ReviewReminder(models.Model):
                 fields=["user", "period_start"], name="cms_review_reminder_once_per_period"
             )
         ]
-        verbose_name = _("granskningspåminnelse")
-        verbose_name_plural = _("granskningspåminnelser")
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")

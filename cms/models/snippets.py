@@ -11,32 +11,32 @@ from wagtail.search import index
 
 
 class OrganisationUnit(index.Indexed, models.Model):
-    name = models.CharField(_("namn"), max_length=200, unique=True)
-    visiting_address = models.TextField(_("besöksadress"), blank=True)
-    postal_address = models.TextField(_("postadress"), blank=True)
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    visiting_address = models.TextField(_("visiting address"), blank=True)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     opening_hours = models.TextField(
-        _("öppettider"), blank=True, help_text=_("En rad per dag eller period.")
+        _("opening hours"), blank=True, help_text=_("One line per day or period.")
     )
 
     panels = [
         FieldPanel("name"),
         MultiFieldPanel(
             [FieldPanel("visiting_address"), FieldPanel("postal_address")],
-            heading=_("Adresser"),
+            heading=_("Addresses"),
         ),
         MultiFieldPanel(
             [FieldPanel("phone"), FieldPanel("email"), FieldPanel("opening_hours")],
-            heading=_("Kontakt"),
+            heading=_("Contact"),
         ),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("organisationsenhet")
-        verbose_name_plural = _("organisationsenheter")
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
 
     def __str__(self) -> str:
         return self.name
@@ -55,28 +55,30 @@ class OrganisationUnit(index.Indexed, models.Model):
 
 
 class Person(PreviewableMixin, index.Indexed, models.Model):
-    name = models.CharField(_("namn"), max_length=200)
-    role = models.CharField(_("roll"), max_length=200, blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("foto"),
+        verbose_name=_("photo"),
     )
     photo_alt_text = models.CharField(
-        _("alternativtext för fotot"),
+        _("photo alt text"),
         max_length=250,
         blank=True,
-        help_text=_("Beskriv fotot för den som inte ser det, t.ex. ”Anna Lind i klassrummet”."),
+        help_text=_(
+            "Describe the photo for someone who cannot see it, e.g. “Anna Lind in the classroom”."
+        ),
     )
     photo_decorative = models.BooleanField(
-        _("fotot är dekorativt"),
+        _("photo is decorative"),
         default=False,
-        help_text=_("Kryssa i om fotot inte tillför något för den som inte ser det."),
+        help_text=_("Tick if the photo adds nothing for someone who cannot see it."),
     )
     organisation_unit = models.ForeignKey(
         OrganisationUnit,
@@ -84,7 +86,7 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="people",
-        verbose_name=_("organisationsenhet"),
+        verbose_name=_("organisation unit"),
     )
 
     panels = [
@@ -94,7 +96,7 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         FieldPanel("phone"),
         MultiFieldPanel(
             [FieldPanel("photo"), FieldPanel("photo_alt_text"), FieldPanel("photo_decorative")],
-            heading=_("Foto"),
+            heading=_("Photo"),
         ),
         FieldPanel("organisation_unit"),
     ]
@@ -107,7 +109,7 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
-        verbose_name_plural = _("personer")
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})" if self.role else self.name
@@ -118,11 +120,7 @@ class Person(PreviewableMixin, index.Indexed, models.Model):
         super().clean()
         if self.photo_id and not self.photo_decorative and not self.photo_alt_text.strip():
             raise ValidationError(
-                {
-                    "photo_alt_text": _(
-                        "Skriv en alternativtext för fotot, eller markera det som dekorativt."
-                    )
-                }
+                {"photo_alt_text": _("Write alt text for the photo, or mark it as decorative.")}
             )
 
     @property

@@ -54,8 +54,8 @@ class VideoIndexPage(IndexPage):
     subpage_types = ["cms.VideoPage"]
 
     class Meta:
-        verbose_name = _("videoarkiv")
-        verbose_name_plural = _("videoarkiv")
+        verbose_name = _("video index")
+        verbose_name_plural = _("video indexes")
 
 
 class VideoPageTag(TaggedItemBase):
@@ -77,11 +77,11 @@ class VideoPageForm(WagtailAdminPageForm):
 
     publish_without_text_alternative = forms.BooleanField(
         required=False,
-        label=_("Publicera utan transkription och undertexter"),
+        label=_("Publish without a transcript or captions"),
         help_text=_(
-            "Kryssa i för att publicera ändå. Lägg till en transkription eller undertexter så "
-            "snart som möjligt: utan dem kan döva, hörselskadade och den som inte kan lyssna "
-            "inte ta del av filmen."
+            "Tick to publish anyway. Add a transcript or captions as soon as possible: without "
+            "them, people who are deaf or hard of hearing, and anyone who cannot listen, cannot "
+            "follow the video."
         ),
     )
 
@@ -99,9 +99,8 @@ class VideoPageForm(WagtailAdminPageForm):
             self.add_error(
                 "publish_without_text_alternative",
                 _(
-                    "Videon saknar både transkription och undertexter. Lägg till en "
-                    "transkription, ange att filmen är textad, eller kryssa i rutan för att "
-                    "publicera ändå."
+                    "The video has neither a transcript nor captions. Add a transcript, state "
+                    "that the video has captions, or tick the box to publish anyway."
                 ),
             )
         return cleaned_data
@@ -109,15 +108,15 @@ class VideoPageForm(WagtailAdminPageForm):
 
 class VideoPage(OriginMixin, KanalPage):
     video_url = models.URLField(
-        _("videoadress"),
+        _("video URL"),
         max_length=500,
-        help_text=_("Länk till videon på YouTube, Vimeo eller en PeerTube-instans."),
+        help_text=_("Link to the video on YouTube, Vimeo or a PeerTube instance."),
     )
     # Derived from video_url in clean()/save(), never typed by editors.
-    provider = models.CharField(_("tjänst"), max_length=20, choices=PROVIDERS, editable=False)
-    video_id = models.CharField(_("video-id"), max_length=100, editable=False)
-    embed_url = models.URLField(_("inbäddningsadress"), max_length=500, editable=False)
-    thumbnail_url = models.URLField(_("miniatyrbild"), max_length=500, blank=True, editable=False)
+    provider = models.CharField(_("service"), max_length=20, choices=PROVIDERS, editable=False)
+    video_id = models.CharField(_("video id"), max_length=100, editable=False)
+    embed_url = models.URLField(_("embed URL"), max_length=500, editable=False)
+    thumbnail_url = models.URLField(_("thumbnail"), max_length=500, blank=True, editable=False)
 
     poster_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -125,21 +124,21 @@ class VideoPage(OriginMixin, KanalPage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("affischbild"),
+        verbose_name=_("poster image"),
     )
     duration = models.DurationField(
-        _("längd"), null=True, blank=True, help_text=_("Till exempel 00:12:30.")
+        _("duration"), null=True, blank=True, help_text=_("For example 00:12:30.")
     )
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("description"), blank=True)
     transcript = models.TextField(
-        _("transkription"),
+        _("transcript"),
         blank=True,
-        help_text=_("Allt som sägs i filmen, för den som inte kan lyssna."),
+        help_text=_("Everything said in the video, for those who cannot listen."),
     )
     has_captions = models.BooleanField(
-        _("textad"),
+        _("has captions"),
         default=False,
-        help_text=_("Filmen har undertexter (textning) hos videotjänsten."),
+        help_text=_("The video has captions (subtitles) on the video service."),
     )
     related_program = models.ForeignKey(
         "cms.ProgramPage",
@@ -147,10 +146,10 @@ class VideoPage(OriginMixin, KanalPage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="videos",
-        verbose_name=_("hör till program"),
+        verbose_name=_("part of program"),
     )
-    publication_date = models.DateTimeField(_("publiceringsdatum"), null=True, blank=True)
-    tags = ClusterTaggableManager(through=VideoPageTag, blank=True, verbose_name=_("taggar"))
+    publication_date = models.DateTimeField(_("publication date"), null=True, blank=True)
+    tags = ClusterTaggableManager(through=VideoPageTag, blank=True, verbose_name=_("tags"))
 
     parent_page_types = ["cms.VideoIndexPage"]
     subpage_types: list[str] = []
@@ -169,7 +168,7 @@ class VideoPage(OriginMixin, KanalPage):
                 FieldPanel("has_captions"),
                 FieldPanel("publish_without_text_alternative"),
             ],
-            heading=_("Tillgänglighet"),
+            heading=_("Accessibility"),
         ),
         PageChooserPanel("related_program", "cms.ProgramPage"),
         FieldPanel("publication_date"),
@@ -201,7 +200,7 @@ class VideoPage(OriginMixin, KanalPage):
 
     class Meta:
         verbose_name = _("video")
-        verbose_name_plural = _("videor")
+        verbose_name_plural = _("videos")
 
     def clean(self):
         super().clean()

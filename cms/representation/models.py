@@ -28,4 +28,4 @@ class ApiCacheStamp(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("API-cachestämpel")
+        verbose_name = _("API cache stamp")

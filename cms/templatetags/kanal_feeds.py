@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from ..representation.resolver import type_label
 from ..representation.urls import TYPE_FEED_KEYS, default_language, feed_path
@@ -40,7 +41,7 @@ def feed_links(page=None) -> str:
         prefix = "" if language == default_language() else f"/{language}"
         links += format_html(
             '\n<link rel="alternate" type="text/calendar" title="{}" href="{}">',
-            f"{page.title}: träffar",
+            "{}: {}".format(page.title, _("meetings")),
             f"{prefix}/feeds/programs/{page.slug}/meetings.ics",
         )
     return links

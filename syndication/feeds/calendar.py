@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from cms.models import ProgramMeeting, ProgramPage
@@ -63,7 +64,7 @@ def meetings_calendar(scope: CalendarScope) -> bytes:
         # The slug is not echoed: it may name a draft or private page (the canary crawl).
         raise FeedError(
             404,
-            "Det finns inget publicerat program med den adressen. Se /feeds/programs/meetings.ics.",
+            _("There is no published program at that address. See /feeds/programs/meetings.ics."),
         )
     zone = ZoneInfo(TIMEZONE)
     host = urlsplit(settings.KANAL_BASE_URL).hostname or "localhost"
@@ -71,7 +72,7 @@ def meetings_calendar(scope: CalendarScope) -> bytes:
     calendar.add("prodid", f"-//{settings.WAGTAIL_SITE_NAME}//Kanal programträffar//SV")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    name = rows[next(iter(rows))][0] if scope.program_slug else "Programträffar"
+    name = rows[next(iter(rows))][0] if scope.program_slug else _("Program meetings")
     calendar.add("x-wr-calname", f"{settings.WAGTAIL_SITE_NAME}: {name}")
     calendar.add("x-wr-timezone", TIMEZONE)
     meetings = ProgramMeeting.objects.filter(program_id__in=list(rows)).order_by("starts_at", "pk")

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from cms.representation.urls import TYPE_FEED_KEYS as TYPE_KEYS
 
@@ -189,7 +190,8 @@ def feed_item(data: dict[str, Any], *, now: datetime) -> FeedItem:
         summary_html = f"<p><strong>{escape(data.get('summary') or '')}</strong></p>"
         content = f"{summary_html}\n{data.get('goals') or ''}"
         if next_meeting:
-            content += f"\n<p>Nästa träff: {escape(meeting_text(next_meeting))}</p>"
+            label = _("Next meeting:")
+            content += f"\n<p>{label} {escape(meeting_text(next_meeting))}</p>"
         enclosures = [
             Enclosure(m["url"], m.get("file_size"), _mime(m.get("file_type", "")))
             for m in data.get("materials") or []

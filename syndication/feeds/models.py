@@ -22,19 +22,19 @@ class WebSubPingQuerySet(models.QuerySet):
 
 
 class WebSubPing(models.Model):
-    hub = models.URLField(_("hubb"), max_length=500)
-    topic = models.URLField(_("flöde"), max_length=500)
-    due_at = models.DateTimeField(_("ska skickas"), null=True, blank=True, db_index=True)
-    requested_at = models.DateTimeField(_("senast begärd"), null=True, blank=True)
-    last_pinged_at = models.DateTimeField(_("senast skickad"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("försök"), default=0)
-    last_error = models.TextField(_("senaste fel"), blank=True)
+    hub = models.URLField(_("hub"), max_length=500)
+    topic = models.URLField(_("feed"), max_length=500)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    requested_at = models.DateTimeField(_("last requested"), null=True, blank=True)
+    last_pinged_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     objects = WebSubPingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("WebSub-ping")
-        verbose_name_plural = _("WebSub-pingar")
+        verbose_name = _("WebSub ping")
+        verbose_name_plural = _("WebSub pings")
         constraints = [
             models.UniqueConstraint(fields=["hub", "topic"], name="websub_ping_unique_hub_topic")
         ]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from cms.visibility import public_tags
@@ -35,7 +37,7 @@ def opml_document() -> bytes:
     site = settings.WAGTAIL_SITE_NAME
     root = Element("opml", {"version": "2.0"})
     head = SubElement(root, "head")
-    SubElement(head, "title").text = f"{site}: alla flöden"
+    SubElement(head, "title").text = "{}: {}".format(site, _("every feed"))
     body = SubElement(root, "body")
     themes = list(Theme.objects.order_by("sort_order", "name").values_list("slug", "name"))
     tags = list(public_tags().order_by("name").values_list("slug", "name"))
@@ -45,13 +47,16 @@ def opml_document() -> bytes:
     )
     for language in languages:
         group = SubElement(body, "outline", {"text": f"{site} ({language})"})
-        _outline(group, f"{site}: allt", "all", "", language)
-        for key in PAGE_TYPES:
-            _outline(group, f"{site}: {TYPE_TITLES[key]}", "type", key, language)
-        theme_group = SubElement(group, "outline", {"text": "Teman"})
-        for slug, name in themes:
-            _outline(theme_group, f"{site}: tema {name}", "theme", slug, language)
-        tag_group = SubElement(group, "outline", {"text": "Taggar"})
-        for slug, name in tags:
-            _outline(tag_group, f"{site}: tagg {name}", "tag", slug, language)
+        with translation.override(language):
+            _outline(group, "{}: {}".format(site, _("everything")), "all", "", language)
+            for key in PAGE_TYPES:
+                _outline(group, f"{site}: {TYPE_TITLES[key]}", "type", key, language)
+            theme_group = SubElement(group, "outline", {"text": _("Themes")})
+            for slug, name in themes:
+                title = "{}: {} {}".format(site, _("theme"), name)
+                _outline(theme_group, title, "theme", slug, language)
+            tag_group = SubElement(group, "outline", {"text": _("Tags")})
+            for slug, name in tags:
+                title = "{}: {} {}".format(site, _("tag"), name)
+                _outline(tag_group, title, "tag", slug, language)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(root, encoding="unicode").encode()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Locale, Page
 
 from cms.models import ArticlePage, ProgramPage, VideoPage
@@ -25,7 +26,11 @@ PAGE_TYPES: dict[str, type[Page]] = {
     "videos": VideoPage,
     "programs": ProgramPage,
 }
-TYPE_TITLES = {"articles": "Artiklar", "videos": "Videor", "programs": "Program"}
+TYPE_TITLES = {
+    "articles": gettext_lazy("Articles"),
+    "videos": gettext_lazy("Videos"),
+    "programs": gettext_lazy("Programs"),
+}
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -64,9 +69,9 @@ class FeedScope:
         if self.kind == "type":
             return f"{site}: {TYPE_TITLES[self.key]}"
         if self.kind == "theme":
-            return f"{site}: {_('tema')} {self.name}"
+            return "{}: {} {}".format(site, _("theme"), self.name)
         if self.kind == "tag":
-            return f"{site}: {_('tagg')} {self.name}"
+            return "{}: {} {}".format(site, _("tag"), self.name)
         return site
 
 
@@ -114,7 +119,7 @@ def resolve_scope(
     if kind == "theme":
         theme = Theme.objects.filter(slug=key).values_list("pk", "name").first()
         if theme is None:
-            raise FeedError(404, f"Det finns inget tema {key!r}. Se /feeds/opml/ för alla flöden.")
+            raise FeedError(404, _("There is no theme %r. See /feeds/opml/ for every feed.") % key)
         return FeedScope("theme", key=key, object_id=theme[0], name=theme[1], **common)
     if kind == "tag":
         # A tag only private pages carry is as unknown as a tag nobody created.
@@ -123,7 +128,7 @@ def resolve_scope(
             # Not the slug back: it may name a private page's tag (the canary crawl reads this).
             raise FeedError(
                 404,
-                "Det finns ingen offentlig tagg med den adressen. Se /feeds/opml/ för alla flöden.",
+                _("There is no public tag at that address. See /feeds/opml/ for every feed."),
             )
         return FeedScope("tag", key=key, object_id=tag[0], name=tag[1], **common)
     return FeedScope(kind, key=key, **common)

@@ -18,12 +18,13 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Enclosure as DjangoEnclosure
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cms.representation.cache import representations_for_rows
-from cms.representation.urls import frontend_url
+from cms.representation.urls import default_language, frontend_url
 
 from . import generators
 from .caching import Rendered, feed_response
@@ -82,7 +83,10 @@ class KanalFeed(Feed):
         return frontend_url() + "/"
 
     def description(self, obj: FeedContent) -> str:
-        return f"{obj.scope.title()} — nytt från {settings.WAGTAIL_SITE_NAME}"
+        return _("%(title)s — news from %(site)s") % {
+            "title": obj.scope.title(),
+            "site": settings.WAGTAIL_SITE_NAME,
+        }
 
     def feed_url(self, obj: FeedContent) -> str:
         return settings.KANAL_BASE_URL.rstrip("/") + obj.scope.path(obj.fmt)
@@ -169,8 +173,11 @@ def feed_view(
         raise Http404
 
     def render() -> Rendered:
-        scope = resolve_scope(kind, key, path_language=language, query=request.GET.dict())
-        return render_feed(request, scope, fmt)
+        # The feed's words (titles, "Next meeting") are in the feed's language.
+        with translation.override(language or default_language()):
+            scope = resolve_scope(kind, key, path_language=language, query=request.GET.dict())
+        with translation.override(scope.language):
+            return render_feed(request, scope, fmt)
 
     links = _self_links(request.path) if fmt != "json" else []
     try:
@@ -188,7 +195,8 @@ def calendar_view(
 
     def render() -> Rendered:
         scope = resolve_calendar(program_slug, path_language=language, query=request.GET.dict())
-        return Rendered(meetings_calendar(scope), CALENDAR_CONTENT_TYPE)
+        with translation.override(scope.language):
+            return Rendered(meetings_calendar(scope), CALENDAR_CONTENT_TYPE)
 
     try:
         return feed_response(request, render)

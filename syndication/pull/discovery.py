@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
+from django.utils.translation import gettext as _
+
 from syndication import http
 
 from .coerce import clean_url
@@ -161,20 +163,24 @@ def discover(value: str) -> Resolved:
         return resolved
     url = clean_url(value)
     if not url:
-        raise DiscoveryError("Ange en fullständig adress som börjar med https://.")
+        raise DiscoveryError(_("Give a full address starting with https://."))
     host = (urlsplit(url).hostname or "").lower()
     kind = SourceKind.YOUTUBE if host in _YOUTUBE_HOSTS else SourceKind.PAGE
     try:
         result = fetch(url)
     except (http.UnsafeURLError, FetchError) as exc:
-        raise DiscoveryError(f"Kunde inte hämta {url}: {exc}") from exc
+        raise DiscoveryError(
+            _("Could not fetch %(url)s: %(error)s") % {"url": url, "error": exc}
+        ) from exc
     content_type = result.content_type.lower()
     if "html" not in content_type:
         try:
             parse(guard(result.body, result.content_type), result.url)
             return Resolved(SourceKind.FEED, result.url)
         except (RefusedDocument, NotAFeed) as exc:
-            raise DiscoveryError(f"{url} är inget flöde: {exc}") from exc
+            raise DiscoveryError(
+                _("%(url)s is not a feed: %(error)s") % {"url": url, "error": exc}
+            ) from exc
     links = alternate_links(result.body.decode("utf-8", "replace"), result.url)
     if links:
         return Resolved(kind, links[0])
@@ -184,7 +190,10 @@ def discover(value: str) -> Resolved:
         parse(guard(probe.body, probe.content_type), probe.url)
     except Exception as exc:
         raise DiscoveryError(
-            f'Sidan {url} länkar inget flöde (<link rel="alternate">). Klistra in '
-            "flödets adress direkt."
+            _(
+                'The page %(url)s links no feed (<link rel="alternate">). Paste the '
+                "feed's address directly."
+            )
+            % {"url": url}
         ) from exc
     return Resolved(SourceKind.WORDPRESS, probe.url)

@@ -42,14 +42,14 @@ class SourceForm(WagtailAdminModelForm):
     def clean_poll_interval(self):
         value = self.cleaned_data["poll_interval"]
         if value < 5:
-            raise forms.ValidationError(_("Hämta högst var femte minut."))
+            raise forms.ValidationError(_("Fetch at most every five minutes."))
         return value
 
 
 class OPMLImportForm(forms.Form):
-    file = forms.FileField(label=_("OPML-fil"))
-    index_page = forms.ModelChoiceField(queryset=Page.objects.none(), label=_("Importera till"))
-    policy = forms.ChoiceField(choices=ImportPolicy.choices, label=_("Vid import"))
+    file = forms.FileField(label=_("OPML file"))
+    index_page = forms.ModelChoiceField(queryset=Page.objects.none(), label=_("Import into"))
+    policy = forms.ChoiceField(choices=ImportPolicy.choices, label=_("On import"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

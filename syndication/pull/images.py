@@ -301,20 +301,19 @@ def describe(item_note: dict) -> str:
     """A note as the editor reads it, in the current language."""
     code, detail = item_note.get("code", ""), item_note.get("detail", "")
     messages = {
-        "unsafe_address": _("Bilden togs bort: adressen är inte tillåten (privat eller ogiltig)."),
-        "too_large": _("Bilden togs bort: filen är större än %(limit)s MB.")
+        "unsafe_address": _("Image removed: the address is not allowed (private or invalid)."),
+        "too_large": _("Image removed: the file is larger than %(limit)s MB.")
         % {"limit": MAX_IMAGE_BYTES // (1024 * 1024)},
-        "too_many_pixels": _("Bilden togs bort: %(size)s bildpunkter är för stor.")
-        % {"size": detail},
-        "not_an_image": _("Bilden togs bort: filen är inte en JPEG-, PNG-, GIF- eller WebP-bild."),
-        "tracking_pixel": _("Bilden togs bort: en spårningspixel."),
-        "fetch_failed": _("Bilden togs bort: den kunde inte hämtas (%(detail)s).")
+        "too_many_pixels": _("Image removed: %(size)s pixels is too large.") % {"size": detail},
+        "not_an_image": _("Image removed: the file is not a JPEG, PNG, GIF or WebP image."),
+        "tracking_pixel": _("Image removed: a tracking pixel."),
+        "fetch_failed": _("Image removed: it could not be fetched (%(detail)s).")
         % {"detail": detail},
-        "too_many_images": _("Bilden togs bort: inlägget har fler än %(limit)s bilder.")
+        "too_many_images": _("Image removed: the post has more than %(limit)s images.")
         % {"limit": detail},
         "missing_alt": _(
-            "Bilden saknar alternativtext i källan: lägg till en, eller markera den som "
-            "dekorativ, när sidan redigeras."
+            "The image has no alt text in the source: add one, or mark it as decorative, "
+            "when you edit the page."
         ),
     }
     return messages.get(code, code)

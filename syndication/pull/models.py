@@ -23,29 +23,29 @@ MAX_BACKOFF = timedelta(hours=24)
 
 
 class SourceKind(models.TextChoices):
-    FEED = "feed", _("Flöde (RSS, Atom, JSON Feed)")
-    YOUTUBE = "youtube", _("YouTube-kanal")
-    VIMEO = "vimeo", _("Vimeo-användare eller -kanal")
-    PEERTUBE = "peertube", _("PeerTube-kanal")
-    WORDPRESS = "wordpress", _("WordPress-webbplats")
-    PAGE = "page", _("Webbsida med flödeslänk")
+    FEED = "feed", _("Feed (RSS, Atom, JSON Feed)")
+    YOUTUBE = "youtube", _("YouTube channel")
+    VIMEO = "vimeo", _("Vimeo user or channel")
+    PEERTUBE = "peertube", _("PeerTube channel")
+    WORDPRESS = "wordpress", _("WordPress site")
+    PAGE = "page", _("Web page linking its feed")
 
 
 class ImportPolicy(models.TextChoices):
-    PUBLISH = "publish", _("Publicera direkt")
-    MODERATE = "moderate", _("Skapa utkast för granskning")
+    PUBLISH = "publish", _("Publish at once")
+    MODERATE = "moderate", _("Create drafts for review")
 
 
 class PollOutcome(models.TextChoices):
     """How one poll of a source ended (``Source.last_outcome``)."""
 
-    NEVER = "", _("Aldrig hämtad")
-    IMPORTED = "imported", _("Nytt innehåll")
-    UNCHANGED = "unchanged", _("Oförändrat")
-    NOT_MODIFIED = "not_modified", _("Oförändrat (304)")
-    FAILED = "failed", _("Misslyckades")
-    REFUSED = "refused", _("Vägrades (osäkert innehåll)")
-    BUSY = "busy", _("Hoppades över (hämtas redan av en annan process)")
+    NEVER = "", _("Never fetched")
+    IMPORTED = "imported", _("New content")
+    UNCHANGED = "unchanged", _("Unchanged")
+    NOT_MODIFIED = "not_modified", _("Unchanged (304)")
+    FAILED = "failed", _("Failed")
+    REFUSED = "refused", _("Refused (unsafe content)")
+    BUSY = "busy", _("Skipped (already being fetched by another process)")
 
 
 class SourceQuerySet(models.QuerySet):
@@ -61,52 +61,51 @@ def _new_secret() -> str:
 
 
 class Source(models.Model):
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     url = models.URLField(
-        _("adress"),
+        _("URL"),
         max_length=2000,
         help_text=_(
-            "Klistra in en flödesadress, en webbsida som länkar sitt flöde, en YouTube-kanal "
-            "(adress eller UC…-id), en Vimeo-användare eller -kanal, en PeerTube-kanal eller "
-            "en WordPress-webbplats."
+            "Paste a feed URL, a web page that links its feed, a YouTube channel (URL or UC… "
+            "id), a Vimeo user or channel, a PeerTube channel or a WordPress site."
         ),
     )
-    kind = models.CharField(_("typ"), max_length=20, choices=SourceKind.choices, blank=True)
-    feed_url = models.URLField(_("flödesadress"), max_length=2000, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=SourceKind.choices, blank=True)
+    feed_url = models.URLField(_("feed URL"), max_length=2000, blank=True)
     index_page = models.ForeignKey(
         "wagtailcore.Page",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("importera till"),
-        help_text=_("Ett artikelarkiv (blogginlägg) eller ett videoarkiv (videor)."),
+        verbose_name=_("import into"),
+        help_text=_("An article index (blog posts) or a video index (videos)."),
     )
     policy = models.CharField(
-        _("vid import"), max_length=20, choices=ImportPolicy.choices, default=ImportPolicy.PUBLISH
+        _("on import"), max_length=20, choices=ImportPolicy.choices, default=ImportPolicy.PUBLISH
     )
     default_themes = models.ManyToManyField(
-        "themes.Theme", blank=True, related_name="+", verbose_name=_("teman")
+        "themes.Theme", blank=True, related_name="+", verbose_name=_("themes")
     )
     default_tags = models.CharField(
-        _("taggar"), max_length=500, blank=True, help_text=_("Kommaseparerade.")
+        _("tags"), max_length=500, blank=True, help_text=_("Comma-separated.")
     )
-    poll_interval = models.PositiveIntegerField(_("hämtintervall (minuter)"), default=30)
-    active = models.BooleanField(_("aktiv"), default=True)
+    poll_interval = models.PositiveIntegerField(_("poll interval (minutes)"), default=30)
+    active = models.BooleanField(_("active"), default=True)
 
     # HTTP cache validators and health
     etag = models.CharField(max_length=500, blank=True, editable=False)
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
     body_hash = models.CharField(max_length=64, blank=True, editable=False)
     next_poll_at = models.DateTimeField(
-        _("nästa hämtning"), default=timezone.now, db_index=True, editable=False
+        _("next poll"), default=timezone.now, db_index=True, editable=False
     )
-    last_polled_at = models.DateTimeField(_("senast hämtad"), null=True, editable=False)
-    last_success_at = models.DateTimeField(_("senast lyckad"), null=True, editable=False)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, editable=False)
+    last_success_at = models.DateTimeField(_("last succeeded"), null=True, editable=False)
     last_outcome = models.CharField(
-        _("utfall"), max_length=20, choices=PollOutcome.choices, blank=True, editable=False
+        _("outcome"), max_length=20, choices=PollOutcome.choices, blank=True, editable=False
     )
-    last_error = models.TextField(_("senaste fel"), blank=True, editable=False)
-    error_count = models.PositiveIntegerField(_("fel i rad"), default=0, editable=False)
-    imported_count = models.PositiveIntegerField(_("importerade"), default=0, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    error_count = models.PositiveIntegerField(_("errors in a row"), default=0, editable=False)
+    imported_count = models.PositiveIntegerField(_("items imported"), default=0, editable=False)
     last_skipped = models.JSONField(default=list, blank=True, editable=False)
 
     # WebSub (https://www.w3.org/TR/websub/)
@@ -128,8 +127,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("källa")
-        verbose_name_plural = _("källor")
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
         return self.name
@@ -150,7 +149,7 @@ class Source(models.Model):
             specific = self.index_page.specific_class
             if specific not in (ArticleIndexPage, VideoIndexPage):
                 raise ValidationError(
-                    {"index_page": _("Välj ett artikelarkiv eller ett videoarkiv.")}
+                    {"index_page": _("Choose an article index or a video index.")}
                 )
 
 
@@ -186,8 +185,8 @@ class ImportedItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "key"], name="syndication_item_identity")
         ]
-        verbose_name = _("importerad post")
-        verbose_name_plural = _("importerade poster")
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
 
     def __str__(self) -> str:
         return f"{self.source}: {self.key}"

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from defusedxml import ElementTree as SafeET
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from .coerce import clean_text, clean_url
@@ -39,7 +40,7 @@ def export_opml(sources=None) -> bytes:
     sources = Source.objects.order_by("name") if sources is None else sources
     root = Element("opml", version="2.0")
     head = SubElement(root, "head")
-    SubElement(head, "title").text = "Kanal – källor"
+    SubElement(head, "title").text = _("Kanal – sources")
     SubElement(head, "dateCreated").text = timezone.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = SubElement(root, "body")
     for source in sources:
@@ -63,11 +64,11 @@ def import_opml(
         document = guard(data)
         root = SafeET.fromstring(document.body)
     except (RefusedDocument, SafeET.ParseError) as exc:
-        raise OPMLError(f"Filen kunde inte läsas som OPML: {exc}") from exc
+        raise OPMLError(_("The file could not be read as OPML: %s") % exc) from exc
     except Exception as exc:  # defusedxml's DTD/entity refusals
-        raise OPMLError(f"Filen vägrades: {exc}") from exc
+        raise OPMLError(_("The file was refused: %s") % exc) from exc
     if root.tag != "opml" or root.find("body") is None:
-        raise OPMLError("Filen är ingen OPML-fil (saknar <opml><body>).")
+        raise OPMLError(_("The file is not an OPML file (no <opml><body>)."))
     result = OPMLImport()
     known = set(Source.objects.values_list("feed_url", flat=True))
     outlines = list(_outlines(root.find("body"), []))[:MAX_OUTLINES]
@@ -77,12 +78,12 @@ def import_opml(
             url = clean_url(raw_url)
             name = clean_text(outline.get("title") or outline.get("text") or url, 200)
             if not url:
-                result.skipped.append(f"{name or raw_url[:100]}: ingen giltig http(s)-adress")
+                result.skipped.append(_("%s: no valid http(s) address") % (name or raw_url[:100]))
                 continue
             resolved = resolve_offline(url)
             feed_url = resolved.feed_url if resolved else url
             if feed_url in known:
-                result.skipped.append(f"{name}: finns redan")
+                result.skipped.append(_("%s: already exists") % name)
                 continue
             tags = [clean_text(t, 100) for t in (outline.get("category") or "").split(",")]
             tags += folders
@@ -121,6 +122,8 @@ def _outlines(parent, folders: list[str]):
             yield outline, path
             continue
         if len(stack) >= MAX_DEPTH:
-            raise OPMLError(f"Filen är för djupt nästlad (högst {MAX_DEPTH} nivåer mappar).")
+            raise OPMLError(
+                _("The file is nested too deeply (at most %d levels of folders).") % MAX_DEPTH
+            )
         folder = clean_text(outline.get("text") or outline.get("title") or "", 100)
         stack.append((iter(outline.findall("outline")), [*path, folder] if folder else path))

@@ -16,12 +16,12 @@ from .models import Source
 def health(source: Source) -> str:
     """The source's state in words, as the sources listing shows it."""
     if not source.active:
-        return _("inaktiv")
+        return _("inactive")
     if not source.is_healthy:
-        return _("ohälsosam: %(error)s") % {"error": source.last_error[:80]}
+        return _("unhealthy: %(error)s") % {"error": source.last_error[:80]}
     if source.error_count:
-        return _("fel")
-    return source.get_last_outcome_display() or _("ny")
+        return _("error")
+    return source.get_last_outcome_display() or _("new")
 
 
 def source_lines(user) -> list[ReviewLine]:

@@ -33,7 +33,7 @@ MAX_NOTIFICATION_BYTES = 5 * 1024 * 1024
 def poll_now(request, pk: int):
     source = get_object_or_404(Source, pk=pk)
     tasks.enqueue_poll(source)
-    messages.success(request, _("Hämtning av ”%s” har startats.") % source.name)
+    messages.success(request, _("Fetching “%s” has started.") % source.name)
     target = request.POST.get("next") or ""
     # Only back into this site: never another host, a scheme like javascript:, or a view name.
     if not url_has_allowed_host_and_scheme(
@@ -71,7 +71,7 @@ def opml_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > 2 * 1024 * 1024:
-            form.add_error("file", _("Filen är större än 2 MiB."))
+            form.add_error("file", _("The file is larger than 2 MiB."))
         else:
             try:
                 result = import_opml(
@@ -83,7 +83,7 @@ def opml_import(request):
             else:
                 messages.success(
                     request,
-                    _("%(created)d källor skapades, %(skipped)d hoppades över.")
+                    _("%(created)d sources created, %(skipped)d skipped.")
                     % {"created": len(result.created), "skipped": len(result.skipped)},
                 )
                 return redirect("syndication_source:index")

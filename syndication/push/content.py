@@ -116,8 +116,9 @@ def build_post(data: dict[str, Any]) -> PushPost:
         parts.append(body)
     else:
         parts.extend(filter(None, (_block_html(block) for block in body)))
+    first_published_at = _("First published at")
     parts.append(
-        f'<p class="kanal-canonical">{escape(_("Publicerades först på"))} '
+        f'<p class="kanal-canonical">{escape(first_published_at)} '
         f'<a href="{escape(canonical)}" rel="canonical">{escape(canonical)}</a></p>'
     )
     published = data.get("publication_date") or meta.get("first_published_at")

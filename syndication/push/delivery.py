@@ -22,8 +22,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..webhooks.delivery import lease_duration, lock_if_due
 from . import policy
@@ -168,7 +169,10 @@ def attempt(delivery_id: int) -> str | None:
         return None
     delivery = PushDelivery.objects.select_related("target", "event").get(pk=claimed.delivery_id)
     try:
-        skipped = not perform(delivery)
+        # What goes out (the "First published at" line) and the reasons kept on the record
+        # are in the site's language, whichever request, command or worker runs the attempt.
+        with translation.override(settings.LANGUAGE_CODE):
+            skipped = not perform(delivery)
     except PushError as exc:
         return record_outcome(claimed, exc)
     except Exception as exc:

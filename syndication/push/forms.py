@@ -14,28 +14,28 @@ from .credentials import CredentialsError
 
 class PushTargetForm(WagtailAdminModelForm):
     secret = forms.CharField(
-        label=_("Lösenord eller token"),
+        label=_("Password or token"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_(
-            "WordPress: ett applikationslösenord. Micropub: en access token. Sparas krypterat "
-            "och visas aldrig igen; lämna tomt för att behålla det som är sparat."
+            "WordPress: an application password. Micropub: an access token. Stored encrypted "
+            "and never shown again; leave empty to keep the one stored."
         ),
     )
     page_types = forms.MultipleChoiceField(
-        label=_("Sidtyper"),
+        label=_("Page types"),
         choices=page_type_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Inga valda = alla sidtyper."),
+        help_text=_("None chosen = all page types."),
     )
     themes = forms.ModelMultipleChoiceField(
-        label=_("Teman"),
+        label=_("Themes"),
         queryset=Theme.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Inga valda = alla teman."),
+        help_text=_("None chosen = all themes."),
     )
 
     def clean(self):
@@ -48,10 +48,10 @@ class PushTargetForm(WagtailAdminModelForm):
                 self.add_error("secret", str(exc))
         elif not (cleaned.get("credentials_env") or self.instance.credentials_encrypted):
             self.add_error(
-                "secret", _("Ange lösenord/token, eller en miljövariabel som innehåller det.")
+                "secret", _("Enter a password/token, or an environment variable that holds it.")
             )
         if cleaned.get("kind") == "wordpress" and not cleaned.get("username"):
-            self.add_error("username", _("WordPress behöver användarnamnet för lösenordet."))
+            self.add_error("username", _("WordPress needs the user name of the password."))
         return cleaned
 
     def save(self, commit=True):

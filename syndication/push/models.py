@@ -39,8 +39,8 @@ class TargetKind(models.TextChoices):
 
 
 class UnpublishAction(models.TextChoices):
-    DRAFT = "draft", _("gör till utkast")
-    TRASH = "trash", _("lägg i papperskorgen")
+    DRAFT = "draft", _("make it a draft")
+    TRASH = "trash", _("move it to the trash")
 
 
 # A target whose credentials are refused this many times in a row stops being tried.
@@ -48,44 +48,46 @@ AUTH_FAILURES_BEFORE_STOP = 3
 
 
 class PushTarget(models.Model):
-    kind = models.CharField(_("typ"), max_length=20, choices=TargetKind.choices)
-    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=TargetKind.choices)
+    name = models.CharField(_("name"), max_length=200)
     endpoint = models.URLField(
-        _("adress"),
+        _("URL"),
         max_length=2000,
         validators=[validate_target_url],
         help_text=_(
-            "WordPress: bloggens adress. Micropub: Micropub-adressen eller webbplatsens adress "
-            '(adressen hittas då via rel="micropub").'
+            "WordPress: the blog's address. Micropub: the Micropub endpoint or the site's address "
+            '(the endpoint is then found through rel="micropub").'
         ),
     )
-    username = models.CharField(_("användarnamn"), max_length=200, blank=True)
+    username = models.CharField(_("user name"), max_length=200, blank=True)
     # Never shown after saving, never logged, never in the API.
     credentials_encrypted = models.TextField(blank=True, editable=False)
     credentials_env = models.CharField(
-        _("miljövariabel med lösenordet"),
+        _("environment variable with the password"),
         max_length=100,
         blank=True,
-        help_text=_("Läs lösenordet/token från denna miljövariabel i stället för att spara det."),
+        help_text=_(
+            "Read the password/token from this environment variable instead of storing it."
+        ),
     )
     page_types = models.JSONField(
-        _("sidtyper"), default=list, blank=True, help_text=_("Tomt = alla sidtyper.")
+        _("page types"), default=list, blank=True, help_text=_("Empty = all page types.")
     )
     themes = models.ManyToManyField(
         "themes.Theme",
         blank=True,
         related_name="+",
-        verbose_name=_("teman"),
-        help_text=_("Tomt = alla teman."),
+        verbose_name=_("themes"),
+        help_text=_("Empty = all themes."),
     )
-    tags = models.JSONField(_("taggar"), default=list, blank=True, help_text=_("Tomt = alla."))
+    tags = models.JSONField(_("tags"), default=list, blank=True, help_text=_("Empty = all."))
     unpublish_action = models.CharField(
-        _("vid avpublicering"),
+        _("on unpublish"),
         max_length=10,
         choices=UnpublishAction.choices,
         default=UnpublishAction.DRAFT,
     )
-    active = models.BooleanField(_("aktiv"), default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     # Discovered Micropub endpoints (from q=config / rel links), cached.
     discovered_endpoint = models.URLField(max_length=2000, blank=True, editable=False)
@@ -94,17 +96,17 @@ class PushTarget(models.Model):
     # ``Location``, ``{slug}`` marking the slug), so a lost create's post can be looked up.
     post_url_template = models.CharField(max_length=2000, blank=True, editable=False)
 
-    healthy = models.BooleanField(_("fungerar"), default=True, editable=False)
+    healthy = models.BooleanField(_("working"), default=True, editable=False)
     auth_failures = models.PositiveIntegerField(default=0, editable=False)
-    last_error = models.TextField(_("senaste fel"), blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
     failing_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("publiceringsmål")
-        verbose_name_plural = _("publiceringsmål")
+        verbose_name = _("push target")
+        verbose_name_plural = _("push targets")
 
     def __str__(self) -> str:
         return self.name
@@ -133,43 +135,43 @@ class PushTarget(models.Model):
 
 
 class RecordStatus(models.TextChoices):
-    PENDING = "pending", _("väntar")
-    CREATING = "creating", _("skapas")
-    PUBLISHED = "published", _("publicerad")
-    WITHDRAWN = "withdrawn", _("tillbakadragen")
-    DELETED = "deleted", _("raderad")
-    FAILED = "failed", _("misslyckad")
+    PENDING = "pending", _("pending")
+    CREATING = "creating", _("creating")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    DELETED = "deleted", _("deleted")
+    FAILED = "failed", _("failed")
 
 
 class SyndicationRecord(models.Model):
     """Kanal's copy of one page on one target. ``page_id`` is a plain column, not a foreign
     key: after the page is deleted the record still says which remote post to withdraw."""
 
-    page_id = models.BigIntegerField(_("sida"), db_index=True)
+    page_id = models.BigIntegerField(_("page"), db_index=True)
     target = models.ForeignKey(PushTarget, on_delete=models.CASCADE, related_name="records")
     status = models.CharField(
         _("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.PENDING
     )
-    remote_id = models.CharField(_("fjärr-id"), max_length=500, blank=True)
-    remote_url = models.URLField(_("fjärradress"), max_length=2000, blank=True, db_index=True)
+    remote_id = models.CharField(_("remote id"), max_length=500, blank=True)
+    remote_url = models.URLField(_("remote URL"), max_length=2000, blank=True, db_index=True)
     # The slug (WordPress) or the Kanal URL (Micropub) a create was sent with: the key a
     # retry looks the post up by when the create's response was lost.
     intent_key = models.CharField(max_length=500, blank=True)
-    last_revision = models.BigIntegerField(_("senast publicerade revision"), null=True, blank=True)
+    last_revision = models.BigIntegerField(_("last pushed revision"), null=True, blank=True)
     last_version = models.PositiveIntegerField(_("version"), default=0)
     # Local image id -> remote media id of the featured image, so it is uploaded once.
     featured_image_id = models.BigIntegerField(null=True, blank=True)
     remote_media_id = models.CharField(max_length=500, blank=True)
-    attempts = models.PositiveIntegerField(_("försök"), default=0)
-    last_error = models.TextField(_("senaste fel"), blank=True)
-    last_pushed_at = models.DateTimeField(_("senast publicerad"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_pushed_at = models.DateTimeField(_("last pushed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["target__name"]
-        verbose_name = _("syndikeringspost")
-        verbose_name_plural = _("syndikeringsposter")
+        verbose_name = _("syndication record")
+        verbose_name_plural = _("syndication records")
         constraints = [
             models.UniqueConstraint(fields=["page_id", "target"], name="push_record_per_target")
         ]
@@ -187,15 +189,15 @@ class PushOptOut(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("syndikeras inte")
-        verbose_name_plural = _("syndikeras inte")
+        verbose_name = _("syndication opt-out")
+        verbose_name_plural = _("syndication opt-outs")
 
 
 class PushDeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("väntar")
-    DELIVERED = "delivered", _("levererad")
-    SKIPPED = "skipped", _("överhoppad")
-    FAILED = "failed", _("misslyckad")
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    SKIPPED = "skipped", _("skipped")
+    FAILED = "failed", _("failed")
 
 
 class PushDeliveryQuerySet(models.QuerySet):
@@ -230,8 +232,8 @@ class PushDelivery(models.Model):
         choices=PushDeliveryStatus.choices,
         default=PushDeliveryStatus.PENDING,
     )
-    attempts = models.PositiveIntegerField(_("försök"), default=0)
-    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
@@ -240,7 +242,7 @@ class PushDelivery(models.Model):
     # a retry by an editor or ``manage.py push --retry-failed`` starts a new series.
     first_attempt_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.TextField(_("fel"), blank=True)
+    last_error = models.TextField(_("error"), blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -248,8 +250,8 @@ class PushDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("publicering")
-        verbose_name_plural = _("publiceringar")
+        verbose_name = _("push delivery")
+        verbose_name_plural = _("push deliveries")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="push_delivery_due"),
             models.Index(fields=["target", "page_id", "status"], name="push_delivery_page"),

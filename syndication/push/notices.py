@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.mail import mail_admins
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .models import PushTarget
 
@@ -14,10 +17,15 @@ logger = logging.getLogger(__name__)
 
 def notify_target_unhealthy(target: PushTarget, message: str) -> None:
     logger.warning("Push target %s stopped: credentials refused", target.pk)
-    mail_admins(
-        f"Publiceringsmålet {target.name} har stoppats",
-        f"Publiceringsmålet {target.name} ({target.endpoint}) avvisar inloggningen: {message}\n"
-        "Kanal har slutat publicera dit. Ange nya inloggningsuppgifter för målet i "
-        "administrationen (Inställningar > Publiceringsmål); väntande publiceringar fortsätter då.",
-        fail_silently=True,
-    )
+    values = {"name": target.name, "endpoint": target.endpoint, "message": message}
+    with translation.override(settings.LANGUAGE_CODE):
+        mail_admins(
+            _("The push target %(name)s has been stopped") % values,
+            _("The push target %(name)s (%(endpoint)s) refuses the login: %(message)s") % values
+            + "\n"
+            + _(
+                "Kanal has stopped pushing there. Enter new credentials for the target in the "
+                "admin (Settings > Push targets); pending pushes then resume."
+            ),
+            fail_silently=True,
+        )

@@ -133,7 +133,7 @@ class PeerTubeAPI:
         if not self._token(grant_type="password", username=self.target.username, password=password):
             raise PushError(
                 FailureKind.AUTH,
-                _("PeerTube godtog inte användarnamnet eller lösenordet för %(name)s.")
+                _("PeerTube did not accept the user name or password for %(name)s.")
                 % {"name": self.target.name},
                 status_code=400,
             )
@@ -278,7 +278,7 @@ def metadata(meta: VideoMeta, channel: VideoChannel) -> tuple[list, list[str]]:
     if len(name) < NAME_MIN:
         raise PushError(
             FailureKind.CONTENT,
-            _("PeerTube kräver en titel på minst %(n)d tecken.") % {"n": NAME_MIN},
+            _("PeerTube requires a title of at least %(n)d characters.") % {"n": NAME_MIN},
         )
     if len(name) > NAME_MAX:
         name = name[: NAME_MAX - 1].rstrip() + "…"
@@ -357,7 +357,7 @@ def _link(job: Job, api: PeerTubeAPI, ref: str) -> bool:
     if video is None:
         raise PushError(
             FailureKind.CONTENT,
-            _("Videon finns inte (längre) på %(site)s.") % {"site": api.base},
+            _("The video is not (or no longer) on %(site)s.") % {"site": api.base},
             status_code=404,
         )
     job.state.linked = True
@@ -445,11 +445,11 @@ def _import_finished(job: Job, api: PeerTubeAPI) -> bool:
         state.save()
         # Forget the failed copy: "Push again" imports anew.
         SyndicationRecord.objects.filter(pk=rec.pk).update(remote_id="", intent_key="")
-        fail_record(job, _("PeerTube kunde inte importera videon: %(reason)s") % {"reason": reason})
+        fail_record(job, _("PeerTube could not import the video: %(reason)s") % {"reason": reason})
         return False
     raise PushError(
         FailureKind.THROTTLED,
-        _("PeerTube importerar fortfarande videon; frågar igen om %(s)d s.")
+        _("PeerTube is still importing the video; asking again in %(s)d s.")
         % {"s": IMPORT_POLL_SECONDS},
         retry_after=str(IMPORT_POLL_SECONDS),
     )
@@ -475,7 +475,7 @@ def _in_step(job: Job, api: PeerTubeAPI) -> bool:
     state.save()
     done(job, RecordStatus.PUBLISHED, remote_id=rec.remote_id, remote_url=rec.remote_url)
     if dropped:
-        note = _("Taggar som PeerTube inte tar emot (högst %(n)d, 2–30 tecken): %(tags)s") % {
+        note = _("Tags PeerTube does not accept (at most %(n)d, 2–30 characters): %(tags)s") % {
             "n": TAGS_MAX,
             "tags": ", ".join(dropped),
         }
@@ -485,8 +485,8 @@ def _in_step(job: Job, api: PeerTubeAPI) -> bool:
 
 def _missing_message(rec: SyndicationRecord) -> str:
     return _(
-        "Videon %(url)s finns inte längre på PeerTube (raderad där). Länka om posten till en "
-        "annan video eller importera den igen (manage.py video_targets relink)."
+        "The video %(url)s is no longer on PeerTube (deleted there). Link the record to "
+        "another video or import it again (manage.py video_targets relink)."
     ) % {"url": rec.remote_url or rec.remote_id}
 
 

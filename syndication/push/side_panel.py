@@ -64,7 +64,7 @@ def syndication_rows(page_id: int) -> list[TargetRow]:
 
 class SyndicationSidePanel(BaseSidePanel):
     class SidePanelToggle(BaseSidePanel.SidePanelToggle):
-        aria_label = _("Visa syndikering")
+        aria_label = _("Show syndication")
         icon_name = "upload"
         counter_classname = "w-bg-critical-200"
 
@@ -74,7 +74,7 @@ class SyndicationSidePanel(BaseSidePanel):
             return context
 
     name = "syndication"
-    title = _("Syndikering")
+    title = _("Syndication")
     template_name = "syndication/push/side_panel.html"
     order = 250  # after Status (100), before Comments (300) and Checks (350)
 

@@ -87,7 +87,8 @@ def markdown_description(meta: VideoMeta, limit: int) -> str:
     The description is the editor's plain text; Markdown's own characters in it are left as
     typed (PeerTube renders a safe Markdown subset). Cut to ``limit`` characters, the link
     back always kept."""
-    link = f"{_('Publicerades först på')} [{meta.html_url}]({meta.html_url})"
+    first_published_at = _("First published at")
+    link = f"{first_published_at} [{meta.html_url}]({meta.html_url})"
     text = meta.description.strip()
     room = limit - len(link) - 2
     if len(text) > room:
@@ -141,7 +142,7 @@ def prepare(delivery: PushDelivery) -> Job | None:
         data = delivered_representation(page, delivery)
         if "video" not in data:
             raise PushError(
-                FailureKind.CONTENT, _("Bara videosidor kan skickas till en videokanal.")
+                FailureKind.CONTENT, _("Only video pages can be sent to a video channel.")
             )
         meta = video_meta(data)
     rec.attempts += 1

@@ -70,7 +70,7 @@ class QuotaMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_quota_menu_item():
     return QuotaMenuItem(
-        _("YouTube-kvot"), reverse("syndication_video_quota"), icon_name="time", order=700
+        _("YouTube quota"), reverse("syndication_video_quota"), icon_name="time", order=700
     )
 
 

@@ -22,10 +22,10 @@ from .models import PushTarget, SyndicationRecord
 
 class PeerTubePrivacy(models.IntegerChoices):
     # PeerTube's VideoPrivacy ids (GET /api/v1/videos/privacies).
-    PUBLIC = 1, _("offentlig")
-    UNLISTED = 2, _("olistad")
-    PRIVATE = 3, _("privat")
-    INTERNAL = 4, _("intern")
+    PUBLIC = 1, _("public")
+    UNLISTED = 2, _("unlisted")
+    PRIVATE = 3, _("private")
+    INTERNAL = 4, _("internal")
 
 
 class VideoChannel(models.Model):
@@ -33,29 +33,29 @@ class VideoChannel(models.Model):
         PushTarget, on_delete=models.CASCADE, related_name="video_channel", primary_key=True
     )
     channel = models.CharField(
-        _("kanal"),
+        _("channel"),
         max_length=200,
-        help_text=_("PeerTube: kanalens namn (handle). YouTube: kanalens id (UC…)."),
+        help_text=_("PeerTube: the channel's name (handle). YouTube: the channel's id (UC…)."),
     )
     privacy = models.PositiveSmallIntegerField(
-        _("synlighet på PeerTube"), choices=PeerTubePrivacy.choices, default=PeerTubePrivacy.PUBLIC
+        _("visibility on PeerTube"), choices=PeerTubePrivacy.choices, default=PeerTubePrivacy.PUBLIC
     )
-    category = models.PositiveSmallIntegerField(_("PeerTube-kategori"), null=True, blank=True)
-    language = models.CharField(_("språk"), max_length=10, blank=True, default="sv")
+    category = models.PositiveSmallIntegerField(_("PeerTube category"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="sv")
     # PeerTube: the host name the instance's videos are known by, when the API is reached at
     # another address (e.g. an internal one). Videos of this host are linked, not imported.
-    instance_host = models.CharField(_("instansens värdnamn"), max_length=253, blank=True)
+    instance_host = models.CharField(_("instance host name"), max_length=253, blank=True)
     # YouTube: the OAuth client (the id is not secret; the secret is encrypted or in the env)
     # and the token endpoint (Google's unless a test points it at loopback).
-    client_id = models.CharField(_("OAuth-klient-id"), max_length=300, blank=True)
+    client_id = models.CharField(_("OAuth client id"), max_length=300, blank=True)
     client_secret_encrypted = models.TextField(blank=True, editable=False)
     client_secret_env = models.CharField(max_length=100, blank=True)
     token_url = models.URLField(max_length=500, blank=True)
     daily_budget = models.PositiveIntegerField(
-        _("dagsbudget (enheter)"),
+        _("daily budget (units)"),
         null=True,
         blank=True,
-        help_text=_("Tomt = KANAL_YOUTUBE_DAILY_BUDGET."),
+        help_text=_("Empty = KANAL_YOUTUBE_DAILY_BUDGET."),
     )
     # The OAuth session: a Fernet-encrypted JSON object (PeerTube's local client id/secret,
     # access and refresh tokens; YouTube's access token). Never shown, never logged.
@@ -63,8 +63,8 @@ class VideoChannel(models.Model):
     access_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = _("videokanal")
-        verbose_name_plural = _("videokanaler")
+        verbose_name = _("video channel")
+        verbose_name_plural = _("video channels")
 
     def __str__(self) -> str:
         return f"{self.target.name}: {self.channel}"
@@ -88,10 +88,10 @@ class VideoChannel(models.Model):
 
 
 class ImportState(models.TextChoices):
-    NONE = "", _("ingen")
-    PENDING = "pending", _("importeras")
-    SUCCESS = "success", _("importerad")
-    FAILED = "failed", _("import misslyckades")
+    NONE = "", _("none")
+    PENDING = "pending", _("importing")
+    SUCCESS = "success", _("imported")
+    FAILED = "failed", _("import failed")
 
 
 class VideoRecordState(models.Model):
@@ -113,22 +113,22 @@ class VideoRecordState(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("videostatus")
-        verbose_name_plural = _("videostatus")
+        verbose_name = _("video state")
+        verbose_name_plural = _("video states")
 
 
 class QuotaLedger(models.Model):
     target = models.ForeignKey(PushTarget, on_delete=models.CASCADE, related_name="quota_days")
-    day = models.DateField(_("dag (Stillahavstid)"))
-    units = models.PositiveIntegerField(_("förbrukade enheter"), default=0)
+    day = models.DateField(_("day (Pacific time)"))
+    units = models.PositiveIntegerField(_("units spent"), default=0)
     requests = models.PositiveIntegerField(default=0)
     # YouTube answered 403 quotaExceeded: nothing more today, whatever our own count says.
     exhausted = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("kvotdag")
-        verbose_name_plural = _("kvotdagar")
+        verbose_name = _("quota day")
+        verbose_name_plural = _("quota days")
         constraints = [
             models.UniqueConstraint(fields=["target", "day"], name="quota_ledger_per_target_day")
         ]

@@ -61,7 +61,7 @@ def page_push_again(request, page_id: int, target_id: int):
     if not ids:
         ids = [push_again(page.pk, target).pk]
     enqueue_push_deliveries(ids)
-    messages.success(request, _("”%(page)s” publiceras på nytt på %(target)s.") % {
+    messages.success(request, _("“%(page)s” is being pushed again to %(target)s.") % {
         "page": page.title, "target": target.name})  # fmt: skip
     return _back(request, page)
 
@@ -79,9 +79,9 @@ def page_opt_out(request, page_id: int):
         )
         enqueue_push_deliveries([push_again(page.pk, target).pk for target in holding])
         messages.success(
-            request, _("Sidan syndikeras inte längre; publicerade kopior dras tillbaka.")
+            request, _("The page is no longer syndicated; published copies are being withdrawn.")
         )
     else:
         PushOptOut.objects.filter(page_id=page.pk).delete()
-        messages.success(request, _("Sidan syndikeras igen (från nästa publicering)."))
+        messages.success(request, _("The page is syndicated again (from the next publish)."))
     return _back(request, page)

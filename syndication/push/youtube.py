@@ -103,7 +103,7 @@ class YouTubeAPI:
             body = json_body(response)
             raise PushError(
                 FailureKind.AUTH,
-                _("Google godtog inte inloggningen för %(name)s: %(error)s")
+                _("Google did not accept the login for %(name)s: %(error)s")
                 % {
                     "name": self.target.name,
                     "error": body.get("error_description") or body.get("error"),
@@ -179,7 +179,8 @@ def snippet_for(meta: VideoMeta, current: dict) -> tuple[dict, list[str]]:
     title = _plain(" ".join(meta.title.split()))
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "…"
-    link = f"{_('Publicerades först på')} {meta.html_url}"
+    first_published_at = _("First published at")
+    link = f"{first_published_at} {meta.html_url}"
     text = _plain(meta.description.strip())
     room = DESCRIPTION_MAX_BYTES - len(link.encode()) - 2
     while len(text.encode()) > room:
@@ -248,7 +249,7 @@ def _wait_for_coalescing(delivery: PushDelivery) -> None:
     if ready > now:
         raise PushError(
             FailureKind.THROTTLED,
-            _("Väntar in fler ändringar av sidan innan YouTube uppdateras."),
+            _("Waiting for more edits of the page before YouTube is updated."),
             retry_after=str(int((ready - now).total_seconds()) + 1),
         )
 
@@ -275,8 +276,8 @@ def _update(job: Job, api: YouTubeAPI, meta: VideoMeta) -> bool:
             raise PushError(
                 FailureKind.CONTENT,
                 _(
-                    "Videon %(id)s tillhör inte kanalen %(channel)s; "
-                    "Kanal ändrar bara kanalens egna videor."
+                    "The video %(id)s does not belong to the channel %(channel)s; "
+                    "Kanal only changes the channel's own videos."
                 )
                 % {"id": meta.video_id, "channel": job.channel.channel},
             )
@@ -313,8 +314,8 @@ def _missing(job: Job, message: str) -> bool:
     raise PushError(
         FailureKind.CONTENT,
         _(
-            "Videon %(id)s finns inte på YouTube (raderad eller privat). Rätta videoadressen "
-            "på sidan och publicera igen."
+            "The video %(id)s is not on YouTube (deleted or private). Correct the video's "
+            "address on the page and publish again."
         )
         % {"id": job.meta.video_id if job.meta else "?"},
         status_code=404,

@@ -19,30 +19,30 @@ def page_type_choices():
 
 class WebhookEndpointForm(WagtailAdminModelForm):
     event_types = forms.MultipleChoiceField(
-        label=_("Händelsetyper"),
+        label=_("Event types"),
         choices=EventType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Inga valda = alla typer."),
+        help_text=_("None chosen = all types."),
     )
     page_types = forms.MultipleChoiceField(
-        label=_("Sidtyper"),
+        label=_("Page types"),
         choices=page_type_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Inga valda = alla sidtyper."),
+        help_text=_("None chosen = all page types."),
     )
     themes = forms.ModelMultipleChoiceField(
-        label=_("Teman"),
+        label=_("Themes"),
         queryset=Theme.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Inga valda = alla teman."),
+        help_text=_("None chosen = all themes."),
     )
 
 
 class ReplayForm(forms.Form):
     since = forms.DateTimeField(
-        label=_("Skicka om alla händelser sedan"),
+        label=_("Resend every event since"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

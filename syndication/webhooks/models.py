@@ -39,34 +39,34 @@ def validate_endpoint_url(url: str) -> None:
 
 
 class WebhookEndpoint(models.Model):
-    name = models.CharField(_("namn"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     url = models.URLField(
-        _("adress"),
+        _("URL"),
         max_length=2000,
         validators=[validate_endpoint_url],
-        help_text=_("Dit händelserna skickas med POST. Måste vara en publik http(s)-adress."),
+        help_text=_("Where the events are sent with POST. Must be a public http(s) URL."),
     )
     event_types = models.JSONField(
-        _("händelsetyper"), default=list, blank=True, help_text=_("Tomt = alla typer.")
+        _("event types"), default=list, blank=True, help_text=_("Empty = all types.")
     )
     page_types = models.JSONField(
-        _("sidtyper"), default=list, blank=True, help_text=_("Tomt = alla sidtyper.")
+        _("page types"), default=list, blank=True, help_text=_("Empty = all page types.")
     )
     themes = models.ManyToManyField(
         "themes.Theme",
         blank=True,
         related_name="+",
-        verbose_name=_("teman"),
-        help_text=_("Tomt = alla teman."),
+        verbose_name=_("themes"),
+        help_text=_("Empty = all themes."),
     )
-    active = models.BooleanField(_("aktiv"), default=True)
+    active = models.BooleanField(_("active"), default=True)
     include_private_content = models.BooleanField(
-        _("inkludera privat innehåll"),
+        _("include private content"),
         default=False,
         help_text=_(
-            "Skicka med innehållet i lösenordsskyddade, inloggningsskyddade och avpublicerade "
-            "sidor och bilder och dokument i privata samlingar. Kryssa bara i för mottagare "
-            "som får se sådant innehåll."
+            "Send the content of password-protected, login-protected and unpublished pages, "
+            "and of images and documents in private collections. Tick only for receivers "
+            "allowed to see such content."
         ),
     )
 
@@ -75,9 +75,9 @@ class WebhookEndpoint(models.Model):
     previous_secret = models.CharField(max_length=100, editable=False, blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    failing_since = models.DateTimeField(_("misslyckas sedan"), null=True, blank=True)
-    disabled_at = models.DateTimeField(_("avstängd"), null=True, blank=True)
-    disabled_reason = models.TextField(_("orsak till avstängning"), blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+    disabled_reason = models.TextField(_("reason for disabling"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -174,10 +174,10 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("väntar")
-    DELIVERED = "delivered", _("levererad")
-    FAILED = "failed", _("misslyckad")
-    CANCELLED = "cancelled", _("avbruten")
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("aborted")
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -213,25 +213,25 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    attempts = models.PositiveIntegerField(_("försök"), default=0)
-    next_attempt_at = models.DateTimeField(_("nästa försök"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
-    last_attempt_at = models.DateTimeField(_("senaste försök"), null=True, blank=True)
-    last_status_code = models.PositiveIntegerField(_("svarskod"), null=True, blank=True)
-    last_latency_ms = models.PositiveIntegerField(_("svarstid (ms)"), null=True, blank=True)
-    last_error = models.TextField(_("fel"), blank=True)
-    last_response = models.TextField(_("svar"), blank=True)
-    delivered_at = models.DateTimeField(_("levererad"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(_("response code"), null=True, blank=True)
+    last_latency_ms = models.PositiveIntegerField(_("response time (ms)"), null=True, blank=True)
+    last_error = models.TextField(_("error"), blank=True)
+    last_response = models.TextField(_("response"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("leverans")
-        verbose_name_plural = _("leveranser")
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
             models.Index(fields=["endpoint", "status", "lease_until"], name="delivery_in_flight"),

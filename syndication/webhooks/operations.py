@@ -26,7 +26,7 @@ def send_test_event(endpoint: WebhookEndpoint) -> Delivery:
         "id": delivery.webhook_id,
         "type": TEST_EVENT_TYPE,
         "occurred_at": timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "data": {"message": "Testhändelse från Kanal. Svara 2xx för att bekräfta."},
+        "data": {"message": "Test event from Kanal. Answer 2xx to confirm."},
     }
     Delivery.objects.filter(pk=delivery.pk).update(
         test_body=json.dumps(envelope, ensure_ascii=False).encode()

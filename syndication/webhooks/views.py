@@ -71,7 +71,7 @@ class EndpointEditView(EditView):
         return [
             *super().get_header_buttons(),
             HeaderButton(
-                _("Leveranser"),
+                _("Deliveries"),
                 url=reverse("webhooks:deliveries", args=[self.object.pk]),
                 icon_name="list-ul",
             ),
@@ -92,14 +92,14 @@ class EndpointDeliveriesView(BaseObjectMixin, WagtailAdminTemplateMixin, Templat
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return _("Leveranser: %(name)s") % {"name": self.object.name}
+        return _("Deliveries: %(name)s") % {"name": self.object.name}
 
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
             {"url": reverse("webhooks:index"), "label": _("Webhooks")},
             {"url": reverse("webhooks:edit", args=[self.object.pk]), "label": self.object.name},
-            {"url": "", "label": _("Leveranser")},
+            {"url": "", "label": _("Deliveries")},
         ]
 
     def get_context_data(self, **kwargs):
@@ -119,19 +119,19 @@ class EndpointDeliveriesView(BaseObjectMixin, WagtailAdminTemplateMixin, Templat
         endpoint = self.object
         if action == "test":
             if not endpoint.active:
-                messages.error(request, _("Aktivera webhooken innan du skickar en testhändelse."))
+                messages.error(request, _("Activate the webhook before sending a test event."))
             else:
                 delivery = operations.send_test_event(endpoint)
                 if delivery.status == "delivered":
                     messages.success(
                         request,
-                        _("Testhändelsen levererades (svar %(code)s).")
+                        _("The test event was delivered (response %(code)s).")
                         % {"code": delivery.last_status_code},
                     )
                 else:
                     messages.error(
                         request,
-                        _("Testhändelsen kom inte fram: %(error)s")
+                        _("The test event did not arrive: %(error)s")
                         % {"error": delivery.last_error or delivery.last_status_code},
                     )
         elif action == "retry":
@@ -139,21 +139,21 @@ class EndpointDeliveriesView(BaseObjectMixin, WagtailAdminTemplateMixin, Templat
                 endpoint=endpoint, pk=request.POST.get("delivery")
             ).first()
             if delivery is None:
-                messages.error(request, _("Leveransen finns inte längre."))
+                messages.error(request, _("The delivery no longer exists."))
             else:
                 with transaction.atomic():
                     operations.retry_delivery(delivery)
                     transaction.on_commit(partial(enqueue_deliveries, [delivery.pk]))
-                messages.success(request, _("Leveransen skickas igen."))
+                messages.success(request, _("The delivery is being sent again."))
         elif action == "replay":
             form = ReplayForm(request.POST)
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(replay_form=form))
             count = operations.replay_since(endpoint, form.cleaned_data["since"])
-            messages.success(request, _("%(count)d händelser skickas om.") % {"count": count})
+            messages.success(request, _("%(count)d events are being resent.") % {"count": count})
         elif action == "rotate":
             secret = endpoint.rotate_secret()
             return _show_secret(request, endpoint, secret, rotated=True)
         else:
-            messages.error(request, _("Okänd åtgärd."))
+            messages.error(request, _("Unknown action."))
         return redirect("webhooks:deliveries", endpoint.pk)

@@ -13,8 +13,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page
+from wagtail.users.models import UserProfile
 
 from cms import review
 from cms.models import ArticleIndexPage, ArticlePage, HomePage, ReviewReminder
@@ -130,6 +131,29 @@ class TestReminders:
         assert f"/admin/pages/{pages['anna_stale'].pk}/edit/" in anna.body
         assert "Importerat" not in anna.body and "Annas färska sida" not in anna.body
         assert "Bos gamla sida" in by_recipient["bo@skola.example"].body
+
+    def test_each_owner_reads_it_in_their_language(self, pages, tree):
+        """anna kept the default (Swedish), bo chose English in his account, and cecilia's
+        profile names a language the admin does not offer (so: the default)."""
+        cecilia = user("cecilia", "Redaktör")
+        article(tree, "Cecilias gamla sida", cecilia)
+        for account, language in ((pages["bo"], "en"), (cecilia, "fr")):
+            profile = UserProfile.get_for_user(account)
+            profile.preferred_language = language
+            profile.save()
+        with translation.override("en"):  # the sender's own language does not leak in
+            assert review.send_reminders().sent == 3
+        by_recipient = {message.to[0]: message for message in mail.outbox}
+        anna, bo = by_recipient["anna@skola.example"], by_recipient["bo@skola.example"]
+        assert anna.subject == "2 sidor att granska" and anna.body.startswith("Hej Anna!")
+        assert "Annas ogranskade sida (aldrig granskad)" in anna.body
+        assert "These pages" not in anna.body
+        assert bo.subject == "1 page to review" and bo.body.startswith("Hello Bo!")
+        assert "These pages have not been reviewed for a long time." in bo.body
+        assert "granska" not in bo.body.lower() and "Hej" not in bo.body
+        cecilia_mail = by_recipient["cecilia@skola.example"]
+        assert cecilia_mail.subject == "1 sida att granska"
+        assert cecilia_mail.body.startswith("Hej Cecilia!")
 
     def test_once_per_period(self, pages):
         review.send_reminders()
