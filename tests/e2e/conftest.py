@@ -16,7 +16,9 @@ so a missing browser never passes silently there. Every request the browser make
 internet here, and Kanal must not need it) and listed in ``request_log.offsite``.
 
 On failure a screenshot and the page's HTML are written to ``$KANAL_E2E_ARTIFACTS`` (default:
-``<tmp>/kanal-e2e-artifacts``); the paths are printed with the test's output.
+``<tmp>/kanal-e2e-artifacts``); the paths are printed with the test's output. Tests that show
+what a screen looks like (each role's dashboard, for instance) keep a screenshot there on
+success too, under ``screenshots/``, through the ``screenshot`` fixture.
 """
 
 from __future__ import annotations
@@ -166,11 +168,16 @@ def browser_context(
             context.close()
 
 
-def _save_artifacts(test_name: str, context) -> None:
+def artifacts_folder() -> Path:
     folder = Path(
         os.environ.get("KANAL_E2E_ARTIFACTS", Path(tempfile.gettempdir()) / "kanal-e2e-artifacts")
     )
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _save_artifacts(test_name: str, context) -> None:
+    folder = artifacts_folder()
     stem = re.sub(r"[^\w.-]+", "_", test_name)
     for number, page in enumerate(context.pages):
         try:
@@ -183,6 +190,22 @@ def _save_artifacts(test_name: str, context) -> None:
             logger.warning(
                 "e2e artifacts for %s: could not save page %s: %r", test_name, number, exc
             )
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, name)`` keeps a full-page screenshot as a test artifact and returns
+    its path (``$KANAL_E2E_ARTIFACTS/screenshots/<name>.png``); the path is logged."""
+
+    def take(page, name: str) -> Path:
+        folder = artifacts_folder() / "screenshots"
+        folder.mkdir(exist_ok=True)
+        path = folder / (re.sub(r"[^\w.-]+", "_", name) + ".png")
+        page.screenshot(path=str(path), full_page=True)
+        logger.warning("screenshot %s: %s (at %s)", name, path, page.url)
+        return path
+
+    return take
 
 
 @pytest.fixture
