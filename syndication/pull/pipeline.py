@@ -19,6 +19,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from cms.indexing import deferred_indexing
 from syndication import http
 
 from . import schedule
@@ -177,6 +178,18 @@ def import_document(
         except Exception as exc:  # a bad entry never stops the feed
             logger.warning("Skipping entry %s of source %s: %r", entry.position, source.pk, exc)
             report.skipped.append({"position": entry.position, "reason": f"unreadable: {exc!r}"})
+    # One batched search-index and reference-index task for the poll's pages instead of
+    # six per page (one per save, each recomputing the search backend's title norms).
+    with deferred_indexing():
+        _upsert_all(context, items, seen, report)
+    report.skipped = report.skipped[:MAX_RECORDED_SKIPS]
+    report.outcome = (
+        PollOutcome.IMPORTED if (report.created or report.updated) else PollOutcome.UNCHANGED
+    )
+    return report
+
+
+def _upsert_all(context: ImportContext, items: list, seen: set[int], report: PollReport) -> None:
     for item in items:
         record = context.find(item)
         if record is not None and record.pk in seen:
@@ -189,7 +202,11 @@ def import_document(
             continue
         except Exception as exc:  # one entry's failure is recorded; the rest still imports
             logger.warning(
-                "Entry %s of source %s not imported: %r", item.key, source.pk, exc, exc_info=True
+                "Entry %s of source %s not imported: %r",
+                item.key,
+                context.source.pk,
+                exc,
+                exc_info=True,
             )
             report.skipped.append(
                 {"key": item.key[:200], "reason": f"not imported: {exc}"[:300], "transient": True}
@@ -199,8 +216,3 @@ def import_document(
         record = context.find(item)
         if record is not None:
             seen.add(record.pk)
-    report.skipped = report.skipped[:MAX_RECORDED_SKIPS]
-    report.outcome = (
-        PollOutcome.IMPORTED if (report.created or report.updated) else PollOutcome.UNCHANGED
-    )
-    return report

@@ -181,8 +181,8 @@ def _slug(context: ImportContext, item: NormalisedItem) -> str:
     return f"{base[:190]}-{hashlib.sha256(item.key.encode()).hexdigest()[:8]}"
 
 
-def _save(context: ImportContext, page):
-    revision = page.save_revision(log_action=True)
+def _save(context: ImportContext, page, *, clean: bool = True):
+    revision = page.save_revision(log_action=True, clean=clean)
     if context.source.policy == ImportPolicy.PUBLISH:
         revision.publish()
     else:
@@ -202,8 +202,8 @@ def _create(context: ImportContext, item: NormalisedItem) -> tuple[Page | None, 
         _apply(page, context, item, body)
         if not item.published:
             page.publication_date = timezone.now()
-        context.index.add_child(instance=page)
-        revision = _save(context, page)
+        context.index.add_child(instance=page)  # validates the page (full_clean)
+        revision = _save(context, page, clean=False)  # the same fields: no second full_clean
         record = ImportedItem.objects.create(
             source=context.source,
             key=item.key,
