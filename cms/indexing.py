@@ -79,6 +79,22 @@ def note(model, pks) -> None:
         pending.saved[model._meta.label].update(str(pk) for pk in pks)
 
 
+def note_pages(page_ids) -> None:
+    """``note`` for pages given by id, each under its specific class (as a save would be)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    by_type: dict[int, list[int]] = defaultdict(list)
+    for pk, content_type_id in Page.objects.filter(pk__in=list(page_ids)).values_list(
+        "pk", "content_type_id"
+    ):
+        by_type[content_type_id].append(pk)
+    for content_type_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None:
+            note(model, pks)
+
+
 @contextmanager
 def deferred_indexing():
     _install()

@@ -19,13 +19,13 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from cms.indexing import deferred_indexing
+from cms.indexing import deferred_indexing, note_pages
 from syndication import http
 
 from . import schedule
 from .fetch import FetchError, fetch
 from .guard import RefusedDocument, guard
-from .models import PollOutcome, Source
+from .models import ImportedItem, PollOutcome, Source
 from .normalise import FeedIdentity, normalise, raw_hash
 from .parse import parse
 from .upsert import ImportContext, upsert
@@ -71,12 +71,16 @@ def poll_source(source: Source) -> PollReport:
     process is polling is skipped with the outcome ``busy``, and nothing is recorded on it.
     """
     started = time.monotonic()
+    # A lease still set when we can take it is one a poller left behind when it died.
+    interrupted = source.poll_lease_until is not None
     if not schedule.claim_poll(source):
         report = PollReport(source.pk)
         report.outcome = PollOutcome.BUSY
         report.error = "another poller is importing this source right now; skipped"
         return _done(report, started)
     try:
+        if interrupted:
+            _reindex(source)
         return _poll(source, started)  # records the outcome, which releases the lease
     except BaseException:
         schedule.release_poll(source)
@@ -128,6 +132,18 @@ def _poll(source: Source, started: float) -> PollReport:
         skipped=report.skipped,
     )
     return _done(report, started)
+
+
+def _reindex(source: Source) -> None:
+    """Index all of the source's pages again, in one batch. A poll indexes its pages when it
+    ends (``deferred_indexing``); one that died after committing some pages left them out of
+    the search and reference indexes, and the next poll finds those entries unchanged."""
+    with deferred_indexing():
+        note_pages(
+            ImportedItem.objects.filter(source=source, page__isnull=False).values_list(
+                "page_id", flat=True
+            )
+        )
 
 
 def _done(report: PollReport, started: float) -> PollReport:

@@ -3,7 +3,10 @@ the index ends up as per-save indexing would have left it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_tasks.signals import task_enqueued
 from wagtail.models import ReferenceIndex
 from wagtail.rich_text import RichText
@@ -102,3 +105,28 @@ def test_saves_outside_an_import_are_indexed_per_save_as_before(
     assert "insert_or_update_object_task" in enqueued
     assert "index_objects_task" not in enqueued
     assert [p.pk for p in ArticlePage.objects.live().search("hallonbuskar")] == [page.pk]
+
+
+@pytest.mark.django_db
+def test_the_poll_after_a_dead_poller_indexes_the_sources_pages_again(
+    feed_server, make_source, django_capture_on_commit_callbacks
+):
+    """A poller killed mid-poll committed pages but never ran its batch: the next poll, which
+    finds the lease it left behind, indexes all of the source's pages again."""
+    from wagtail.search.models import IndexEntry
+
+    source = make_source(url=feed_server.serve("/feed.xml", rss(list(enumerate(WORDS)))))
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_source(source)
+    IndexEntry.objects.all().delete()  # as if the batch never ran
+    assert not ArticlePage.objects.live().search(WORDS[0])
+    source.refresh_from_db()
+    source.poll_lease_until = timezone.now() - timedelta(minutes=1)  # the dead poller's lease
+    source.save(update_fields=["poll_lease_until"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = poll_source(source)
+
+    assert report.created == report.updated == 0
+    for n, word in enumerate(WORDS):
+        assert [page.title for page in ArticlePage.objects.live().search(word)] == [f"Inlägg {n}"]
