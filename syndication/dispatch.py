@@ -3,14 +3,16 @@
 
 Idempotent: at most one delivery per (event, endpoint), so running it twice (a redelivered
 task, the relay catching an event whose wake-up was lost) creates nothing new. It returns the
-new deliveries' ids, webhook and push; waking them is the caller's (``syndication.tasks``,
-the relay). Which endpoint hears which event is ``webhooks.matching``'s rule.
+new deliveries' ids, webhook and push, and the endpoints whose drain the caller should
+enqueue after commit (``webhooks.batch.request_drains``, coalesced per endpoint); waking them
+is the caller's (``syndication.tasks``, the relay). Which endpoint hears which event is
+``webhooks.matching``'s rule.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +21,7 @@ from django.utils import timezone
 from cms.events import Event
 
 from .push.dispatch import create_push_deliveries
+from .webhooks.batch import request_drains
 from .webhooks.matching import endpoint_matches, page_theme_ids
 from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 
@@ -31,6 +34,7 @@ class Dispatched:
 
     deliveries: list[int]  # webhook deliveries
     pushes: list[int]  # push deliveries
+    drains: list[int] = field(default_factory=list)  # endpoints whose drain to enqueue
 
 
 def dispatch_event(event_id: str) -> Dispatched:
@@ -59,9 +63,10 @@ def dispatch_event(event_id: str) -> Dispatched:
         )
         push_ids = create_push_deliveries(event, now)
         Event.objects.filter(pk=event.pk).mark_dispatched(now)
-        new_ids = list(
+        new = list(
             Delivery.objects.filter(
                 event=event, status=DeliveryStatus.PENDING, attempts=0, enqueued_at=now
-            ).values_list("pk", flat=True)
+            ).values_list("pk", "endpoint_id")
         )
-    return Dispatched(new_ids, push_ids)
+        drains = request_drains([endpoint_id for _, endpoint_id in new], now)
+    return Dispatched([pk for pk, _ in new], push_ids, drains)

@@ -1,9 +1,10 @@
 """The relay: the scheduler that makes the outbox reliable. One pass:
 
 1. dispatches events whose wake-up was lost (committed, but never fanned out);
-2. re-enqueues deliveries that are due: retries whose time has come and attempts whose lease
+2. wakes deliveries that are due: retries whose time has come and attempts whose lease
    expired because their worker died — at most what each endpoint's concurrency allows, so a
-   failing endpoint never takes the workers from healthy ones;
+   failing endpoint never takes the workers from healthy ones. It marks them enqueued and
+   enqueues one drain per endpoint (``webhooks.batch``);
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
    records any event missing for a live revision;
 4. enqueues due polls of syndication sources and, every ten minutes by its own clock, the
@@ -43,8 +44,9 @@ from .pull import tasks as pull_tasks
 from .push.models import PushDelivery
 from .push.tasks import enqueue_push_deliveries
 from .tasks import websub_send_due
+from .webhooks.batch import request_drains
 from .webhooks.models import Delivery, WebhookEndpoint
-from .webhooks.tasks import enqueue_deliveries
+from .webhooks.tasks import enqueue_drains
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +83,19 @@ def dispatch_stragglers(now) -> int:
     )
     for event_id in ids:
         dispatched = dispatch_event(event_id)
-        enqueue_deliveries(dispatched.deliveries)
+        enqueue_drains(dispatched.drains)
         enqueue_push_deliveries(dispatched.pushes)
     return len(ids)
 
 
 def claim_due_deliveries(now) -> list[int]:
     """Claim (mark enqueued) the due deliveries each endpoint has room for."""
+    return _claim_due_deliveries(now)[0]
+
+
+def _claim_due_deliveries(now) -> tuple[list[int], list[int]]:
+    """The claimed deliveries, and the endpoints whose drain to enqueue for them (those
+    without one on the way: ``webhooks.batch.request_drains``)."""
     with transaction.atomic():
         due = list(
             Delivery.objects.due(now, requeue_after())
@@ -95,7 +103,7 @@ def claim_due_deliveries(now) -> list[int]:
             .values_list("pk", "endpoint_id")[:BATCH]
         )
         if not due:
-            return []
+            return [], []
         endpoint_ids = {endpoint_id for _, endpoint_id in due}
         endpoints = {e.pk: e for e in WebhookEndpoint.objects.filter(pk__in=endpoint_ids)}
         busy = Counter(
@@ -113,7 +121,9 @@ def claim_due_deliveries(now) -> list[int]:
                 busy[endpoint_id] += 1
                 chosen.append(delivery_id)
         Delivery.objects.filter(pk__in=chosen).update(enqueued_at=now)
-    return chosen
+        picked = set(chosen)
+        drains = request_drains({e for d, e in due if d in picked}, now, force=True)
+    return chosen, drains
 
 
 def claim_due_push_deliveries(now) -> list[int]:
@@ -172,8 +182,8 @@ class Relay:
         report = PassReport()
         now = timezone.now()
         report.dispatched = dispatch_stragglers(now)
-        chosen = claim_due_deliveries(now)
-        enqueue_deliveries(chosen)
+        chosen, drains = _claim_due_deliveries(now)
+        enqueue_drains(drains)
         pushes = claim_due_push_deliveries(now)
         enqueue_push_deliveries(pushes)
         report.enqueued = len(chosen) + len(pushes)

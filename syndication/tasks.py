@@ -13,23 +13,25 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
 from .dispatch import dispatch_event
 from .feeds.websub import request_pings_for_event, send_due
 from .push.tasks import enqueue_push_deliveries
-from .webhooks.tasks import enqueue_deliveries, fresh_connection
+from .webhooks.tasks import enqueue_drains, fresh_connection
 
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=settings.KANAL_DELIVERY_QUEUE)
 def dispatch(event_id: str) -> int:
-    """Fan one event out into deliveries (idempotent) and wake them after commit."""
+    """Fan one event out into deliveries (idempotent) and wake them after commit: one drain
+    per endpoint that has none on the way, one task per push delivery."""
     fresh_connection()
     dispatched = dispatch_event(event_id)
-    transaction.on_commit(partial(enqueue_deliveries, dispatched.deliveries))
+    transaction.on_commit(partial(enqueue_drains, dispatched.drains))
     transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
     return len(dispatched.deliveries) + len(dispatched.pushes)
 
