@@ -74,10 +74,17 @@ class Cluster:
         redis_url: str | None = None,
         extra_env=None,
         worker_interval: float = 0.05,
+        base_dir: Path = BASE_DIR,
+        queues: tuple[str, ...] = ("default", "deliveries"),
     ):
+        """``base_dir`` runs another checkout of Kanal (a benchmark's baseline) with this
+        environment; ``queues`` are the task queues every worker serves."""
         self.worker_interval = worker_interval
+        self.base_dir = Path(base_dir)
+        self.queues = queues
         self.env = {
             **os.environ,
+            "PYTHONPATH": str(self.base_dir),
             "DJANGO_SETTINGS_MODULE": "cms.settings.integration",
             "DATABASE_URL": database_url,
             "KANAL_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
@@ -102,7 +109,7 @@ class Cluster:
         for attempt in range(attempts):
             result = subprocess.run(
                 [sys.executable, "manage.py", *args],
-                cwd=BASE_DIR,
+                cwd=self.base_dir,
                 env=self.env,
                 capture_output=True,
                 text=True,
@@ -118,7 +125,7 @@ class Cluster:
         script = "import django; django.setup()\n" + code
         result = subprocess.run(
             [sys.executable, "-c", script],
-            cwd=BASE_DIR,
+            cwd=self.base_dir,
             env=self.env,
             capture_output=True,
             text=True,
@@ -132,7 +139,7 @@ class Cluster:
         log = open(self.log_dir / f"kanal-{name}.log", "ab")  # noqa: SIM115
         return subprocess.Popen(
             [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
+            cwd=self.base_dir,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -144,7 +151,7 @@ class Cluster:
         if self.rq:
             return [
                 "rqworker",
-                "default",
+                *self.queues,
                 "--worker-class",
                 "rq.worker.SimpleWorker",
                 "--job-class",
@@ -154,6 +161,8 @@ class Cluster:
             ]
         return [
             "worker",
+            "--queue-name",
+            ",".join(self.queues),
             "--interval",
             str(self.worker_interval),
             "--no-startup-delay",
@@ -164,8 +173,8 @@ class Cluster:
 
     def _start_zygote(self) -> None:
         self.zygote = subprocess.Popen(
-            [sys.executable, str(BASE_DIR / "tests" / "support" / "zygote.py")],
-            cwd=BASE_DIR,
+            [sys.executable, str(self.base_dir / "tests" / "support" / "zygote.py")],
+            cwd=self.base_dir,
             env=self.env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
