@@ -12,7 +12,8 @@
 5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
    pings whose worker died; ``syndication.feeds.websub``);
 6. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
-   feedback comments (``cms.events.retention``).
+   feedback comments (``cms.events.retention``) and of delivered webhook deliveries
+   (``webhooks.retention``).
 
 The relay is a top layer like the task modules: the domain returns what is due, the relay
 enqueues it.
@@ -46,6 +47,7 @@ from .push.tasks import enqueue_push_deliveries
 from .tasks import websub_send_due
 from .webhooks.batch import request_drains
 from .webhooks.models import Delivery, WebhookEndpoint
+from .webhooks.retention import prune_delivered
 from .webhooks.tasks import enqueue_drains
 
 logger = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ class PassReport:
     leases_renewed: int = 0
     websub: int = 0
     purged: retention.PurgeSummary | None = None
+    deliveries_pruned: int = 0
 
 
 def dispatch_stragglers(now) -> int:
@@ -212,7 +215,12 @@ class Relay:
         if clock - self._last_purge >= self.purge_every:
             self._last_purge = clock
             report.purged = retention.purge()
-            logger.info("relay: %s", report.purged)
+            report.deliveries_pruned = prune_delivered()
+            logger.info(
+                "relay: %s Deleted %d delivered webhook deliveries past their retention.",
+                report.purged,
+                report.deliveries_pruned,
+            )
         return report
 
     def run_forever(self, interval: float, should_stop) -> None:

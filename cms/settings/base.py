@@ -329,6 +329,9 @@ KANAL_WEBHOOK_MAX_IN_FLIGHT = 1
 # Batches (syndication.webhooks.batch): deliveries per batch, seconds after which a batch
 # stops sending (the rest are released, due at once), and seconds one drain task runs before
 # it hands over to a fresh task (so other endpoints' drains get a worker).
+# Delivered webhook deliveries are deleted this many days after delivery (the relay's daily
+# purge; syndication.webhooks.retention). Pending ones are never pruned.
+KANAL_DELIVERY_RETENTION_DAYS = int(os.environ.get("KANAL_DELIVERY_RETENTION_DAYS", "30"))
 KANAL_WEBHOOK_BATCH_SIZE = 50
 KANAL_WEBHOOK_BATCH_SECONDS = 2.0
 KANAL_WEBHOOK_DRAIN_SECONDS = 10.0

@@ -251,6 +251,12 @@ class Delivery(models.Model):
                 condition=Q(status="pending"),
                 name="delivery_endpoint_pending",
             ),
+            # Retention (``webhooks.retention``): the oldest delivered rows, without a scan.
+            models.Index(
+                fields=["delivered_at"],
+                condition=Q(status="delivered"),
+                name="delivery_delivered_at",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

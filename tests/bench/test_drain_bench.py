@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -129,17 +130,48 @@ def redis_available() -> bool:
     return True
 
 
+_TEMPLATES: dict[tuple[str, Path], object] = {}
+
+
+def migrated_template(kind: str, code: Path):
+    """A database migrated once by ``code`` (a PostgreSQL template, an SQLite file) that
+    every run of this module copies: migrating is slow on a loaded 2-core machine."""
+    key = (kind, code)
+    if key not in _TEMPLATES:
+        if kind == "sqlite":
+            path = Path(tempfile.mkdtemp(prefix="kanal-drain-template-")) / "db.sqlite3"
+            url, template = f"sqlite:///{path}", path
+        else:
+            scratch = ScratchDatabase(prefix="kanal_drain_template_")
+            scratch.create()
+            url, template = scratch.url, scratch
+        Cluster(url, base_dir=code).manage("migrate", "--noinput")
+        _TEMPLATES[key] = template
+    return _TEMPLATES[key]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def drop_templates():
+    yield
+    for template in _TEMPLATES.values():
+        if isinstance(template, ScratchDatabase):
+            template.drop()
+    _TEMPLATES.clear()
+
+
 class Backend:
     """A scratch database (PostgreSQL or an SQLite file) migrated by one code tree."""
 
     def __init__(self, kind: str, code: Path):
         self.kind, self.code = kind, code
+        template = migrated_template(kind, code)
         if kind == "sqlite":
             self.path = Path(tempfile.mkdtemp(prefix="kanal-drain-")) / "db.sqlite3"
+            shutil.copy(template, self.path)
             self.url = f"sqlite:///{self.path}"
         else:
             self.scratch = ScratchDatabase(prefix="kanal_drain_bench_")
-            self.scratch.create()
+            self.scratch.create(template=template.name)
             self.url = self.scratch.url
 
     def count_delivered(self) -> int:
@@ -173,7 +205,6 @@ def drain(code: Path, kind: str, rq: bool, events: int) -> dict:
     try:
         with receivers.server:
             cluster = cluster_for(backend, rq, interval=0.05)
-            cluster.manage("migrate", "--noinput")
             urls = [receivers.server.url(f"/hook/{i}") for i in range(ENDPOINTS)]
             cluster.python(SETUP.format(urls=urls, secret=SECRET))
             cluster.python(EMIT.format(count=events, pause=0))  # queued, no worker yet
@@ -252,7 +283,6 @@ def healthy_latency_beside_a_slow_endpoint(code: Path, rq: bool, publishes: int)
     try:
         with receivers.server:
             cluster = cluster_for(backend, rq, interval=0.05)
-            cluster.manage("migrate", "--noinput")
             urls = [receivers.server.url("/slow"), receivers.server.url("/healthy")]
             cluster.python(SETUP.format(urls=urls, secret=SECRET))
             cluster.start(workers=WORKERS)

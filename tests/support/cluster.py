@@ -37,9 +37,12 @@ class ScratchDatabase:
         self.admin_url = urlunsplit(parts._replace(path="/postgres"))
         self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
 
-    def create(self) -> None:
+    def create(self, template: str | None = None) -> None:
+        """Create it empty, or as a copy of the database ``template`` (e.g. one migrated
+        once for a whole benchmark module)."""
+        clause = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
+            conn.execute(f'CREATE DATABASE "{self.name}"{clause}')
 
     def drop(self) -> None:
         for _ in range(30):
@@ -246,4 +249,8 @@ class Cluster:
             self.relay.wait()
         if self.zygote is not None:
             self.zygote.stdin.close()
-            self.zygote.wait(10)
+            try:
+                self.zygote.wait(10)
+            except subprocess.TimeoutExpired:  # a loaded machine: it is not needed any more
+                self.zygote.kill()
+                self.zygote.wait()
