@@ -30,11 +30,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Dispatched:
-    """What one event's fan-out created and should be sent now."""
+    """What a fan-out created and should be sent now."""
 
     deliveries: list[int]  # webhook deliveries
     pushes: list[int]  # push deliveries
     drains: list[int] = field(default_factory=list)  # endpoints whose drain to enqueue
+
+
+# Events one dispatch task fans out at most: its own and others still waiting, oldest first.
+DISPATCH_BATCH = 100
 
 
 def dispatch_event(event_id: str) -> Dispatched:
@@ -44,29 +48,60 @@ def dispatch_event(event_id: str) -> Dispatched:
         if event is None:
             logger.warning("dispatch: event %s does not exist", event_id)
             return Dispatched([], [])
-        # A disabled endpoint still gets its deliveries recorded (not attempted): they are sent
-        # in order when it is activated again. One an administrator never enabled does not.
-        endpoints = list(
-            WebhookEndpoint.objects.filter(
-                Q(active=True) | Q(disabled_at__isnull=False)
-            ).prefetch_related("themes")
+        return _dispatch([event], timezone.now())
+
+
+def dispatch_pending(event_id: str, limit: int = DISPATCH_BATCH) -> Dispatched:
+    """The dispatch task's fan-out: this event and up to ``limit - 1`` other undispatched ones
+    (oldest first) in one transaction, so a backlog of events costs one task per batch, not
+    one per event. Nothing if this event was dispatched already (by an earlier batch or the
+    relay) or another batch holds it (``SKIP LOCKED``): its task was only a wake-up."""
+    with transaction.atomic():
+        first = (
+            Event.objects.undispatched()
+            .select_for_update(skip_locked=True)
+            .filter(pk=event_id)
+            .first()
         )
-        theme_ids = page_theme_ids(event) if any(e.themes.all() for e in endpoints) else None
-        now = timezone.now()
-        matching = [e for e in endpoints if endpoint_matches(e, event, theme_ids)]
-        Delivery.objects.bulk_create(
-            [
-                Delivery(endpoint=e, event=event, next_attempt_at=now, enqueued_at=now)
-                for e in matching
-            ],
-            ignore_conflicts=True,
+        if first is None:
+            return Dispatched([], [])
+        others = list(
+            Event.objects.undispatched()
+            .exclude(pk=event_id)
+            .select_for_update(skip_locked=True)[: limit - 1]
         )
-        push_ids = create_push_deliveries(event, now)
-        Event.objects.filter(pk=event.pk).mark_dispatched(now)
-        new = list(
-            Delivery.objects.filter(
-                event=event, status=DeliveryStatus.PENDING, attempts=0, enqueued_at=now
-            ).values_list("pk", "endpoint_id")
+        return _dispatch([first, *others], timezone.now())
+
+
+def _dispatch(events: list[Event], now) -> Dispatched:
+    """Fan ``events`` (locked by the caller's transaction) out; one statement per kind of row
+    for the whole list, push deliveries per event (``push.dispatch``)."""
+    # A disabled endpoint still gets its deliveries recorded (not attempted): they are sent
+    # in order when it is activated again. One an administrator never enabled does not.
+    endpoints = list(
+        WebhookEndpoint.objects.filter(Q(active=True) | Q(disabled_at__isnull=False))
+        .prefetch_related("themes")
+        .order_by("pk")
+    )
+    any_themes = any(e.themes.all() for e in endpoints)
+    deliveries: list[Delivery] = []
+    push_ids: list[int] = []
+    for event in events:
+        theme_ids = page_theme_ids(event) if any_themes else None
+        deliveries.extend(
+            Delivery(endpoint=e, event=event, next_attempt_at=now, enqueued_at=now)
+            for e in endpoints
+            if endpoint_matches(e, event, theme_ids)
         )
-        drains = request_drains([endpoint_id for _, endpoint_id in new], now)
+        push_ids.extend(create_push_deliveries(event, now))
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    Event.objects.filter(pk__in=[e.pk for e in events]).mark_dispatched(now)
+    new = list(
+        Delivery.objects.filter(
+            event__in=events, status=DeliveryStatus.PENDING, attempts=0, enqueued_at=now
+        )
+        .order_by("pk")
+        .values_list("pk", "endpoint_id")
+    )
+    drains = request_drains([endpoint_id for _, endpoint_id in new], now)
     return Dispatched([pk for pk, _ in new], push_ids, drains)

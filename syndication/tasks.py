@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from .dispatch import dispatch_event
+from .dispatch import dispatch_pending
 from .feeds.websub import request_pings_for_event, send_due
 from .push.tasks import enqueue_push_deliveries
 from .webhooks.tasks import enqueue_drains, fresh_connection
@@ -27,10 +27,10 @@ logger = logging.getLogger(__name__)
 
 @task(queue_name=settings.KANAL_DELIVERY_QUEUE)
 def dispatch(event_id: str) -> int:
-    """Fan one event out into deliveries (idempotent) and wake them after commit: one drain
-    per endpoint that has none on the way, one task per push delivery."""
+    """Fan the event (and others still waiting) out into deliveries (idempotent) and wake them
+    after commit: one drain per endpoint that has none on the way, one task per push."""
     fresh_connection()
-    dispatched = dispatch_event(event_id)
+    dispatched = dispatch_pending(event_id)
     transaction.on_commit(partial(enqueue_drains, dispatched.drains))
     transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
     return len(dispatched.deliveries) + len(dispatched.pushes)

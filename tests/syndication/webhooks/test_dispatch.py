@@ -37,7 +37,7 @@ class TestDispatch:
         b = endpoint_for(receiver, "b")
         page = publish()
         event = Event.objects.get(object_id=page.pk)
-        assert dispatch_event(event.pk) == []  # again: nothing new
+        assert dispatch_event(event.pk).deliveries == []  # again: nothing new
         assert delivered_to(a) == delivered_to(b) == ["page.published"]
         assert Event.objects.get(pk=event.pk).dispatched_at is not None
 
@@ -84,3 +84,26 @@ class TestDispatch:
             "page.unpublished",
             "page.deleted",
         ]
+
+
+class TestDispatchBacklog:
+    """The dispatch task fans a backlog out in one go; the later tasks are only wake-ups."""
+
+    def test_one_task_dispatches_every_waiting_event_and_the_rest_find_nothing(
+        self, article_index, receiver
+    ):
+        from cms.events.recording import record
+        from cms.models import ArticlePage
+        from syndication.dispatch import dispatch_pending
+
+        endpoint = endpoint_for(receiver, "a")
+        page = ArticlePage(title="Kö", live=True)
+        article_index.add_child(instance=page)
+        with transaction.atomic():  # committed, but no task ran: three events waiting
+            kinds = ["page.published", "page.unpublished", "page.published"]
+            events = [record(kind, page, data={"n": n}) for n, kind in enumerate(kinds)]
+        dispatched = dispatch_pending(events[1].pk)
+        assert len(dispatched.deliveries) == 3 and dispatched.drains == [endpoint.pk]
+        assert not Event.objects.undispatched().exists()
+        assert dispatch_pending(events[0].pk).deliveries == []  # a wake-up, nothing to do
+        assert dispatch_pending(events[2].pk, limit=1).drains == []
