@@ -6,7 +6,9 @@
    failing endpoint never takes the workers from healthy ones. It marks them enqueued and
    enqueues one drain per endpoint (``webhooks.batch``);
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
-   records any event missing for a live revision;
+   records any event missing for a live revision: over the pages published or revised in the
+   last minute on every run, over every page once per ``KANAL_RECONCILE_SWEEP_SECONDS`` (a
+   pass stays flat as the site grows; the sweep also finds unpublishing without a timestamp);
 4. enqueues due polls of syndication sources and, every ten minutes by its own clock, the
    renewal of expiring WebSub leases (``syndication.pull.tasks``);
 5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
@@ -180,6 +182,8 @@ class Relay:
         self._last_lease_renewal = float("-inf")
         self._last_websub_wake = float("-inf")
         self._last_purge = float("-inf")
+        self._last_sweep = float("-inf")
+        self.sweep_every = float(settings.KANAL_RECONCILE_SWEEP_SECONDS)
 
     def run_once(self) -> PassReport:
         report = PassReport()
@@ -211,7 +215,10 @@ class Relay:
             call_command("publish_scheduled", stdout=io.StringIO())
         if clock - self._last_reconcile >= self.reconcile_every:
             self._last_reconcile = clock
-            report.reconciled = reconcile()
+            since = now - timedelta(seconds=max(6 * self.reconcile_every, 60))
+            if clock - self._last_sweep >= self.sweep_every:
+                self._last_sweep, since = clock, None  # every page, not only recent ones
+            report.reconciled = reconcile(since)
         if clock - self._last_purge >= self.purge_every:
             self._last_purge = clock
             report.purged = retention.purge()

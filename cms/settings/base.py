@@ -317,6 +317,8 @@ KANAL_WEBSUB_ENABLED = env_bool("KANAL_WEBSUB_ENABLED", True)
 # The relay: seconds between passes; a delivery enqueued but not claimed by then is
 # enqueued again (its task was lost before it ran).
 KANAL_RELAY_INTERVAL = 1.0
+# The reconciler checks recently published pages on every run and every page this often.
+KANAL_RECONCILE_SWEEP_SECONDS = 3600
 KANAL_DELIVERY_REQUEUE_SECONDS = 120
 # Webhook deliveries: one attempt's lease (longer than a batch's time budget plus the 15 s
 # total timeout of its last request), concurrent attempts per endpoint (a batch counts once;
