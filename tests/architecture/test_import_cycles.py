@@ -79,9 +79,7 @@ def graph():
 def test_the_graph_holds_every_app(graph):
     # Premise: the graph was built from the real packages (a few hundred modules, real edges).
     assert {"cms.representation.pages", "syndication.dispatch", "themes.models"} <= graph.modules
-    assert "cms.representation.pages" in graph.find_modules_directly_imported_by(
-        "cms.events.payload"
-    )
+    assert "cms.representation.pages" in graph.find_modules_directly_imported_by("cms.events.payload")
 
 
 def test_no_import_cycle_among_the_projects_modules(graph):
