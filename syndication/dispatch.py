@@ -28,13 +28,14 @@ from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Dispatched:
     """What a fan-out created and should be sent now."""
 
     deliveries: list[int]  # webhook deliveries
     pushes: list[int]  # push deliveries
     drains: list[int] = field(default_factory=list)  # endpoints whose drain to enqueue
+    more: bool = False  # a full batch of events: others may still be waiting
 
 
 # Events one dispatch task fans out at most: its own and others still waiting, oldest first.
@@ -52,25 +53,20 @@ def dispatch_event(event_id: str) -> Dispatched:
 
 
 def dispatch_pending(event_id: str, limit: int = DISPATCH_BATCH) -> Dispatched:
-    """The dispatch task's fan-out: this event and up to ``limit - 1`` other undispatched ones
-    (oldest first) in one transaction, so a backlog of events costs one task per batch, not
-    one per event. Nothing if this event was dispatched already (by an earlier batch or the
-    relay) or another batch holds it (``SKIP LOCKED``): its task was only a wake-up."""
+    """The dispatch task's fan-out: this event, if it still waits, and the oldest other
+    undispatched ones, up to ``limit``, in one transaction — so a backlog of events costs one
+    task per batch, not one per event (wake-ups are coalesced: ``syndication.wakes``). Rows
+    another batch holds are skipped (``SKIP LOCKED``)."""
     with transaction.atomic():
-        first = (
-            Event.objects.undispatched()
-            .select_for_update(skip_locked=True)
-            .filter(pk=event_id)
-            .first()
-        )
-        if first is None:
+        waiting = Event.objects.undispatched().select_for_update(skip_locked=True)
+        first = list(waiting.filter(pk=event_id))
+        others = list(waiting.exclude(pk=event_id)[: limit - len(first)])
+        events = first + others
+        if not events:
             return Dispatched([], [])
-        others = list(
-            Event.objects.undispatched()
-            .exclude(pk=event_id)
-            .select_for_update(skip_locked=True)[: limit - 1]
-        )
-        return _dispatch([first, *others], timezone.now())
+        dispatched = _dispatch(events, timezone.now())
+    dispatched.more = len(events) >= limit
+    return dispatched
 
 
 def _dispatch(events: list[Event], now) -> Dispatched:

@@ -3,7 +3,7 @@
 Each flow keeps its models in its own package: ``syndication.pull.models`` (sources and
 imported items), ``syndication.webhooks.models`` (endpoints and deliveries),
 ``syndication.push.models`` (targets, syndication records, push deliveries) and
-``syndication.feeds.models`` (WebSub hub pings).
+``syndication.feeds.models`` (WebSub hub pings), ``syndication.wakes`` (coalesced wake-ups).
 
 Import rule: code inside ``syndication`` imports a model from the module that defines it;
 this module exists for Django's app loading and for code outside the app (tests, shells).
@@ -13,6 +13,7 @@ An import-linter contract in ``pyproject.toml`` keeps syndication's own modules 
 from .feeds.models import WebSubPing
 from .pull.models import ImportedItem, Source
 from .push.models import PushDelivery, PushTarget, SyndicationRecord
+from .wakes import Wake
 from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "PushTarget",
     "Source",
     "SyndicationRecord",
+    "Wake",
     "WebSubPing",
     "WebhookEndpoint",
 ]

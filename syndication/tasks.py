@@ -20,9 +20,12 @@ from django_tasks import task
 from .dispatch import dispatch_pending
 from .feeds.websub import request_pings_for_event, send_due
 from .push.tasks import enqueue_push_deliveries
+from .wakes import request_wake, take_wake
 from .webhooks.tasks import enqueue_drains, fresh_connection
 
 logger = logging.getLogger(__name__)
+
+DISPATCH_WAKE = "dispatch"
 
 
 @task(queue_name=settings.KANAL_DELIVERY_QUEUE)
@@ -30,9 +33,12 @@ def dispatch(event_id: str) -> int:
     """Fan the event (and others still waiting) out into deliveries (idempotent) and wake them
     after commit: one drain per endpoint that has none on the way, one task per push."""
     fresh_connection()
+    take_wake(DISPATCH_WAKE)
     dispatched = dispatch_pending(event_id)
     transaction.on_commit(partial(enqueue_drains, dispatched.drains))
     transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
+    if dispatched.more:
+        enqueue_dispatch(event_id)  # a full batch: more may be waiting
     return len(dispatched.deliveries) + len(dispatched.pushes)
 
 
@@ -60,8 +66,11 @@ def enqueue_websub_ping(event_id: str) -> None:
 
 
 def enqueue_dispatch(event_id: str) -> None:
+    """Wake the fan-out after an event commits, unless a dispatch task is already on the way
+    (it will see this event: ``syndication.wakes``)."""
     try:
-        dispatch.enqueue(event_id)
+        if request_wake(DISPATCH_WAKE):
+            dispatch.enqueue(event_id)
     except Exception:
         # The relay dispatches any event left undispatched; the event is not lost.
         logger.exception("Could not enqueue dispatch of %s; the relay will pick it up", event_id)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TASK_MAX_PRIORITY
 
 from .batch import drain, request_drains
 from .delivery import attempt
@@ -38,7 +39,10 @@ def deliver(delivery_id: int) -> str:
     return str(status) if status else "skipped"
 
 
-@task(queue_name=settings.KANAL_DELIVERY_QUEUE)
+# Drains first: on a busy queue they run before further fan-out and before imports' leftovers,
+# so what was dispatched goes out (the database backend orders by priority; RQ puts the
+# highest priority at the front of the queue).
+@task(queue_name=settings.KANAL_DELIVERY_QUEUE, priority=TASK_MAX_PRIORITY)
 def drain_endpoint(endpoint_id: int) -> str:
     """Send one endpoint's due deliveries in batches (``webhooks.batch``)."""
     fresh_connection()
