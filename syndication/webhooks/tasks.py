@@ -13,8 +13,8 @@ import logging
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
-from django_tasks import task
-from django_tasks.base import TASK_MAX_PRIORITY
+from django_tasks import task, task_backends
+from django_tasks.base import DEFAULT_TASK_PRIORITY, TASK_MAX_PRIORITY
 
 from .batch import drain, request_drains
 from .delivery import attempt
@@ -39,10 +39,14 @@ def deliver(delivery_id: int) -> str:
     return str(status) if status else "skipped"
 
 
-# Drains first: on a busy queue they run before further fan-out and before imports' leftovers,
-# so what was dispatched goes out (the database backend orders by priority; RQ puts the
-# highest priority at the front of the queue).
-@task(queue_name=settings.KANAL_DELIVERY_QUEUE, priority=TASK_MAX_PRIORITY)
+# Drains first: on a busy queue they run before further fan-out, so what was dispatched goes
+# out (the database backend orders by priority; RQ has no priorities: its queue stays FIFO).
+DRAIN_PRIORITY = (
+    TASK_MAX_PRIORITY if task_backends["default"].supports_priority else DEFAULT_TASK_PRIORITY
+)
+
+
+@task(queue_name=settings.KANAL_DELIVERY_QUEUE, priority=DRAIN_PRIORITY)
 def drain_endpoint(endpoint_id: int) -> str:
     """Send one endpoint's due deliveries in batches (``webhooks.batch``)."""
     fresh_connection()

@@ -259,7 +259,11 @@ def show(name: str, before: dict, after: dict, target: float) -> None:
 def test_drain_5_endpoints_baseline_beside(baseline_dir, kind, rq, target):
     if rq and not redis_available():
         pytest.skip("needs Redis at 127.0.0.1:6379")
-    before = drain(baseline_dir, kind, rq, BASELINE_EVENTS)
+    before = (
+        {"per_s": float(os.environ["BENCH_BASELINE_PER_S"]), "from": "an earlier run"}
+        if os.environ.get("BENCH_BASELINE_PER_S")
+        else drain(baseline_dir, kind, rq, BASELINE_EVENTS)
+    )
     after = drain(BASE_DIR, kind, rq, EVENTS)
     show(
         f"drain x {ENDPOINTS} endpoints, {kind}, {'rq' if rq else 'db_worker'}",
@@ -268,8 +272,9 @@ def test_drain_5_endpoints_baseline_beside(baseline_dir, kind, rq, target):
         target,
     )
     for figures in (before, after):
-        assert figures["lost"] == 0 and figures["duplicates"] == 0
-        assert figures["bad_signatures"] == 0
+        if "lost" in figures:
+            assert figures["lost"] == 0 and figures["duplicates"] == 0
+            assert figures["bad_signatures"] == 0
 
 
 def percentile(values, q):
