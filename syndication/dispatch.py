@@ -12,6 +12,7 @@ is the caller's (``syndication.tasks``, the relay). Which endpoint hears which e
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -28,14 +29,13 @@ from .webhooks.models import Delivery, DeliveryStatus, WebhookEndpoint
 logger = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dispatched:
     """What a fan-out created and should be sent now."""
 
     deliveries: list[int]  # webhook deliveries
     pushes: list[int]  # push deliveries
     drains: list[int] = field(default_factory=list)  # endpoints whose drain to enqueue
-    more: bool = False  # a full batch of events: others may still be waiting
 
 
 # Events one dispatch task fans out at most: its own and others still waiting, oldest first.
@@ -52,21 +52,20 @@ def dispatch_event(event_id: str) -> Dispatched:
         return _dispatch([event], timezone.now())
 
 
-def dispatch_pending(event_id: str, limit: int = DISPATCH_BATCH) -> Dispatched:
-    """The dispatch task's fan-out: this event, if it still waits, and the oldest other
-    undispatched ones, up to ``limit``, in one transaction — so a backlog of events costs one
-    task per batch, not one per event (wake-ups are coalesced: ``syndication.wakes``). Rows
-    another batch holds are skipped (``SKIP LOCKED``)."""
-    with transaction.atomic():
-        waiting = Event.objects.undispatched().select_for_update(skip_locked=True)
-        first = list(waiting.filter(pk=event_id))
-        others = list(waiting.exclude(pk=event_id)[: limit - len(first)])
-        events = first + others
-        if not events:
-            return Dispatched([], [])
-        dispatched = _dispatch(events, timezone.now())
-    dispatched.more = len(events) >= limit
-    return dispatched
+def dispatch_pending(event_id: str, limit: int = DISPATCH_BATCH) -> Iterator[Dispatched]:
+    """The dispatch task's fan-out: this event, if it still waits, then the oldest other
+    undispatched ones, up to ``limit`` — so a backlog of events costs one task, not one per
+    event (wake-ups are coalesced: ``syndication.wakes``). Each event is fanned out in its own
+    short transaction and yielded after it commits, so the caller wakes its deliveries in
+    event order, as a task per event did. Rows another task holds are skipped."""
+    for _ in range(limit):
+        with transaction.atomic():
+            waiting = Event.objects.undispatched().select_for_update(skip_locked=True)
+            event = waiting.filter(pk=event_id).first() or waiting.first()
+            if event is None:
+                return
+            dispatched = _dispatch([event], timezone.now())
+        yield dispatched
 
 
 def _dispatch(events: list[Event], now) -> Dispatched:

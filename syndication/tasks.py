@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from .dispatch import dispatch_pending
+from .dispatch import DISPATCH_BATCH, dispatch_pending
 from .feeds.websub import request_pings_for_event, send_due
 from .push.tasks import enqueue_push_deliveries
 from .wakes import request_wake, take_wake
@@ -34,12 +34,15 @@ def dispatch(event_id: str) -> int:
     after commit: one drain per endpoint that has none on the way, one task per push."""
     fresh_connection()
     take_wake(DISPATCH_WAKE)
-    dispatched = dispatch_pending(event_id)
-    transaction.on_commit(partial(enqueue_drains, dispatched.drains))
-    transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
-    if dispatched.more:
+    created = events = 0
+    for dispatched in dispatch_pending(event_id, DISPATCH_BATCH):
+        transaction.on_commit(partial(enqueue_drains, dispatched.drains))
+        transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
+        created += len(dispatched.deliveries) + len(dispatched.pushes)
+        events += 1
+    if events == DISPATCH_BATCH:
         enqueue_dispatch(event_id)  # a full batch: more may be waiting
-    return len(dispatched.deliveries) + len(dispatched.pushes)
+    return created
 
 
 @task()

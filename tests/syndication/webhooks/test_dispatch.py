@@ -102,11 +102,11 @@ class TestDispatchBacklog:
         with transaction.atomic():  # committed, but no task ran: three events waiting
             kinds = ["page.published", "page.unpublished", "page.published"]
             events = [record(kind, page, data={"n": n}) for n, kind in enumerate(kinds)]
-        dispatched = dispatch_pending(events[1].pk)
-        assert len(dispatched.deliveries) == 3 and dispatched.drains == [endpoint.pk]
+        dispatched = list(dispatch_pending(events[1].pk))
+        assert [d.deliveries != [] for d in dispatched] == [True, True, True]
+        assert dispatched[0].drains == [endpoint.pk]  # then one is on the way
         assert not Event.objects.undispatched().exists()
-        assert dispatch_pending(events[0].pk).deliveries == []  # a wake-up, nothing to do
-        assert dispatch_pending(events[2].pk, limit=1).drains == []
+        assert list(dispatch_pending(events[0].pk)) == []  # a wake-up, nothing to do
 
 
 class TestDispatchWakes:
