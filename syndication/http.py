@@ -210,8 +210,8 @@ def _resolve(host: str, port: int) -> list[str]:
     return addresses
 
 
-def resolve_target(url: str) -> Target:
-    """Parse, resolve and check ``url``; the returned target's address is safe to connect to."""
+def _split_url(url: str) -> tuple[str, str, int, str]:
+    """``(scheme, host, port, path)`` of ``url``, refusing what may never be requested."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -231,7 +231,12 @@ def resolve_target(url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
+    return parts.scheme, host, port, path
 
+
+def resolve_target(url: str) -> Target:
+    """Parse, resolve and check ``url``; the returned target's address is safe to connect to."""
+    scheme, host, port, path = _split_url(url)
     allowed_hosts, allowed_networks = _allowed_entries()
     addresses = _resolve(host, port)
     for raw in addresses:
@@ -243,7 +248,7 @@ def resolve_target(url: str) -> Target:
                 f"{host} resolves to {address}, a private or reserved address; refused. "
                 "Add it to KANAL_ALLOW_PRIVATE_HOSTS only for tests and demos."
             )
-    return Target(parts.scheme, host, port, addresses[0], path)
+    return Target(scheme, host, port, addresses[0], path)
 
 
 def check_url(url: str) -> None:
@@ -257,14 +262,16 @@ def check_url(url: str) -> None:
 # -- the request ---------------------------------------------------------------------------
 
 
-def _pool(target: Target, connect_timeout: float, read_timeout: float):
+def _pool(target: Target, connect_timeout: float, read_timeout: float, maxsize: int = 1):
+    """A pool whose every connection goes to ``target.address``, the address that was checked
+    (Host, SNI and certificate checks use the real host name)."""
     timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             target.address,
             target.port,
             timeout=timeout,
-            maxsize=1,
+            maxsize=maxsize,
             retries=False,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
@@ -272,7 +279,7 @@ def _pool(target: Target, connect_timeout: float, read_timeout: float):
             assert_hostname=target.host,
         )
     return urllib3.HTTPConnectionPool(
-        target.address, target.port, timeout=timeout, maxsize=1, retries=False
+        target.address, target.port, timeout=timeout, maxsize=maxsize, retries=False
     )
 
 
@@ -326,11 +333,19 @@ def _send_once(
     read_timeout: float,
     deadline: float,
     max_bytes: int,
+    pool=None,
 ) -> tuple[int, HTTPHeaderDict, bytes]:
+    """One request and its capped body. Without ``pool`` the connection is opened for this
+    request and closed after it; a ``Session``'s pool keeps it open for the next request."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise ReadTimeout("Total timeout exceeded.")
-    pool = _pool(target, min(connect_timeout, remaining), min(read_timeout, remaining))
+    timeout = urllib3.Timeout(
+        connect=min(connect_timeout, remaining), read=min(read_timeout, remaining)
+    )
+    own_pool = pool is None
+    if own_pool:
+        pool = _pool(target, timeout.connect_timeout, timeout.read_timeout)
     host_header = target.host
     if (target.scheme, target.port) not in (("http", 80), ("https", 443)):
         host_header = f"{target.host}:{target.port}"
@@ -348,6 +363,7 @@ def _send_once(
             preload_content=False,
             decode_content=False,
             assert_same_host=False,
+            timeout=timeout,
         )
     except urllib3.exceptions.ConnectTimeoutError as exc:
         raise ConnectTimeout(f"Connecting to {target.host} timed out.") from exc
@@ -387,7 +403,8 @@ def _send_once(
     finally:
         watchdog.cancel()
         response.release_conn()
-        pool.close()
+        if own_pool:
+            pool.close()
 
 
 def request(
@@ -401,12 +418,14 @@ def request(
     total_timeout: float = 15.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = 0,
+    session: Session | None = None,
 ) -> HttpResponse:
     """Send one request through the guard and return the (capped, decoded) response.
 
     With ``max_redirects=0`` a 3xx is returned as a response, not followed (webhooks). With
     ``max_redirects=N`` up to N redirects are followed, each target checked again before
-    any connection is made; one more raises ``TooManyRedirects``.
+    any connection is made; one more raises ``TooManyRedirects``. With a ``session`` the
+    connection to each checked host stays open for the session's next requests.
     """
     method = method.upper()
     started = time.monotonic()
@@ -419,17 +438,26 @@ def request(
     visited: list[str] = []
     current = url
     while True:
-        target = resolve_target(current)
-        status, response_headers, content = _send_once(
-            method,
-            target,
-            send_headers,
-            body,
-            connect_timeout,
-            read_timeout,
-            deadline,
-            max_bytes,
-        )
+        if session is None:
+            target, pool = resolve_target(current), None
+        else:
+            target, pool = session.pool_for(current)
+        try:
+            status, response_headers, content = _send_once(
+                method,
+                target,
+                send_headers,
+                body,
+                connect_timeout,
+                read_timeout,
+                deadline,
+                max_bytes,
+                pool,
+            )
+        except HttpError:
+            if session is not None:
+                session.discard(target)  # its connection is in an unknown state
+            raise
         location = response_headers.get("Location")
         if status in REDIRECT_STATUSES and location and max_redirects > 0:
             if len(visited) >= max_redirects:
@@ -449,3 +477,50 @@ def request(
             elapsed=time.monotonic() - started,
             redirects=tuple(visited),
         )
+
+
+class Session:
+    """Persistent connections for a run of requests (one batch of webhook deliveries).
+
+    The guard runs per connection target, as for a single request: the first request to a
+    (scheme, host, port) resolves and checks the host, and every connection of that pool goes
+    to the checked address, never re-resolved. A redirect to another host is checked when it
+    is followed, like any new target. A session is short-lived (one task): DNS changes and a
+    changed ``KANAL_ALLOW_PRIVATE_HOSTS`` apply from the next session on. Use it as a context
+    manager so its connections are closed.
+    """
+
+    def __init__(self, max_connections: int = 1):
+        self.max_connections = max_connections
+        self._pools: dict[tuple[str, str, int], tuple[Target, object]] = {}
+        self.targets_checked = 0
+
+    def pool_for(self, url: str) -> tuple[Target, object]:
+        scheme, host, port, path = _split_url(url)
+        key = (scheme, host, port)
+        known = self._pools.get(key)
+        if known is None:
+            target = resolve_target(url)
+            pool = _pool(target, 3.0, 15.0, maxsize=self.max_connections)
+            known = self._pools[key] = (target, pool)
+            self.targets_checked += 1
+        target, pool = known
+        if target.path != path:
+            target = Target(target.scheme, target.host, target.port, target.address, path)
+        return target, pool
+
+    def discard(self, target: Target) -> None:
+        known = self._pools.pop((target.scheme, target.host, target.port), None)
+        if known is not None:
+            known[1].close()
+
+    def close(self) -> None:
+        for _target, pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
