@@ -39,7 +39,7 @@ def dispatch(event_id: str) -> int:
         transaction.on_commit(partial(enqueue_drains, dispatched.drains))
         transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
         created += len(dispatched.deliveries) + len(dispatched.pushes)
-        events += 1
+        events += dispatched.events
     if events == DISPATCH_BATCH:
         enqueue_dispatch(event_id)  # a full batch: more may be waiting
     return created

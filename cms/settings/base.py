@@ -352,14 +352,17 @@ KANAL_DELIVERY_REQUEUE_SECONDS = 120
 # it is disabled (syndication.webhooks.policy).
 KANAL_DELIVERY_LEASE_SECONDS = 60
 KANAL_WEBHOOK_MAX_IN_FLIGHT = 1
-# Batches (syndication.webhooks.batch): deliveries per batch, seconds after which a batch
-# stops sending (the rest are released, due at once), and seconds one drain task runs before
-# it hands over to a fresh task (so other endpoints' drains get a worker).
 # Delivered webhook deliveries are deleted this many days after delivery (the relay's daily
 # purge; syndication.webhooks.retention). Pending ones are never pruned.
 KANAL_DELIVERY_RETENTION_DAYS = int(os.environ.get("KANAL_DELIVERY_RETENTION_DAYS", "30"))
-KANAL_WEBHOOK_BATCH_SIZE = 50
+# Batches (syndication.webhooks.batch): deliveries per batch, seconds after which a batch
+# stops sending (the rest are released, due at once), seconds of sending between two verdict
+# statements of a long batch (what a killed worker's receivers may get twice), and seconds one
+# drain task runs before it hands over to a fresh task (so other endpoints' drains get a
+# worker).
+KANAL_WEBHOOK_BATCH_SIZE = 100
 KANAL_WEBHOOK_BATCH_SECONDS = 2.0
+KANAL_WEBHOOK_VERDICT_SECONDS = 0.1
 KANAL_WEBHOOK_DRAIN_SECONDS = 10.0
 KANAL_WEBHOOK_RETRY_SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600)
 KANAL_WEBHOOK_DISABLE_AFTER_SECONDS = 5 * 24 * 3600

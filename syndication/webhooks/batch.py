@@ -7,11 +7,13 @@ drain at ~25 deliveries/s. A batch costs about the same as one delivery did, and
 1. **claim** — lock the endpoint row, check its concurrency (attempts in flight: a batch counts
    once), lock up to N due rows with ``SKIP LOCKED`` and lease them all with one token in one
    UPDATE;
-2. **send** — in order (due time, then event sequence) over one keep-alive connection
-   (``http.Session``: the guard checks the host once per connection, never re-resolving),
-   each body serialised once per event (``body_for``) and signed per attempt;
-3. **record** — every verdict in one UPDATE (``bulk_update`` guarded by the lease token), then
-   the endpoint's health once.
+2. **send** — in order (due time, then creation: the fan-out's event order) over one
+   keep-alive connection (``http.Session``: the guard checks the host once per connection,
+   never re-resolving), each body serialised once per event (``body_for``) and signed per
+   attempt;
+3. **record** — every verdict in one UPDATE (``write_verdicts``, guarded by the lease token;
+   a long batch writes one per ``KANAL_WEBHOOK_VERDICT_SECONDS``), then the endpoint's health
+   once.
 
 The semantics are the single attempt's (``webhooks.delivery``): at least once, one lease per
 row (a killed worker's rows become due when the lease ends and the relay wakes them), the retry
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -135,7 +137,9 @@ def claim_batch(endpoint_id: int) -> Batch | None:
                 next_attempt_at__lte=now + timedelta(seconds=1),
             )
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at", "event__sequence", "pk")[: batch_size(endpoint, now)]
+            # Event order: the fan-out creates rows in sequence order, due together, so the
+            # key is the row's own (the partial index), no join with the events to sort.
+            .order_by("next_attempt_at", "pk")[: batch_size(endpoint, now)]
         )
         if not deliveries:
             return None
@@ -276,9 +280,13 @@ class BatchReport:
 
 
 def send_batch(batch: Batch, session: http.Session) -> BatchReport:
-    """Send the batch in order and record every verdict in one UPDATE."""
-    started = time.monotonic()
+    """Send the batch in order and record every verdict in one UPDATE — or one per
+    ``KANAL_WEBHOOK_VERDICT_SECONDS`` of sending, so a worker killed mid-batch makes the
+    receivers get again only what it sent since its last verdict (at least once, and a bounded
+    number of duplicates per crash however large the batch)."""
+    started = flushed = time.monotonic()
     budget = float(settings.KANAL_WEBHOOK_BATCH_SECONDS)
+    verdict_every = float(settings.KANAL_WEBHOOK_VERDICT_SECONDS)
     bodies = bodies_for(batch)
     report = BatchReport()
     updated: list[Delivery] = []
@@ -296,6 +304,9 @@ def send_batch(batch: Batch, session: http.Session) -> BatchReport:
             report.released += 1
             updated.append(delivery)
             continue
+        if updated and time.monotonic() - flushed >= verdict_every:
+            record_batch(batch, updated)  # a long batch: bound what a crash would re-send
+            updated, flushed = [], time.monotonic()
         result = send_one(session, batch.endpoint, delivery.webhook_id, bodies[delivery.pk])
         now = timezone.now()
         outcome, fields = verdict(delivery.attempts, result, now)
@@ -322,11 +333,49 @@ def record_batch(batch: Batch, deliveries: list[Delivery]) -> int:
     whose lease was taken over keeps the other attempt's verdict)."""
     if not deliveries:
         return 0
-    mine = Delivery.objects.filter(lease_token=batch.token, status=DeliveryStatus.PENDING)
-    written = mine.bulk_update(deliveries, VERDICT_FIELDS)
-    if written < len(deliveries):
-        Delivery.objects.filter(lease_token=batch.token).update(lease_until=None, lease_token="")
+    with transaction.atomic():
+        written = write_verdicts(batch.token, deliveries)
+        if written < len(deliveries):
+            Delivery.objects.filter(
+                lease_token=batch.token, pk__in=[d.pk for d in deliveries]
+            ).update(lease_until=None, lease_token="")
     return written
+
+
+def write_verdicts(token: str, deliveries: list[Delivery]) -> int:
+    """One statement whatever the batch's size, each row its own values (Django's
+    ``bulk_update`` builds a CASE per field and row, and compiling it cost more than sending
+    the batch). PostgreSQL gets one array per column (``unnest``: a short statement whose
+    parsing is cached); SQLite a ``VALUES`` list. Only rows still pending under ``token``
+    are written."""
+    table = Delivery._meta.db_table
+    fields = [Delivery._meta.get_field(name) for name in ["id", *VERDICT_FIELDS]]
+    qn = connection.ops.quote_name
+    values = [
+        [f.get_db_prep_save(getattr(delivery, f.attname), connection) for delivery in deliveries]
+        for f in fields
+    ]
+    columns = ", ".join(qn(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(
+            f"%s::{'bigint' if f.primary_key else f.db_type(connection)}[]" for f in fields
+        )
+        head, source, params = "", f"unnest({arrays}) AS v ({columns})", values
+    else:
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        head = f"WITH v ({columns}) AS (VALUES {', '.join([row] * len(deliveries))}) "
+        source = "v"
+        params = [value for row_values in zip(*values, strict=True) for value in row_values]
+    assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields[1:])
+    # Only the model's quoted names are formatted in; every value is a parameter.
+    sql = (
+        f"{head}UPDATE {qn(table)} SET {assignments} FROM {source} "  # noqa: S608
+        f"WHERE {qn(table)}.{qn('id')} = v.{qn('id')} "
+        f"AND {qn(table)}.{qn('lease_token')} = %s AND {qn(table)}.{qn('status')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, token, DeliveryStatus.PENDING.value])
+        return cursor.rowcount
 
 
 @dataclass

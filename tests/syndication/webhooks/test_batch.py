@@ -50,7 +50,11 @@ class TestDrain:
             (DeliveryStatus.DELIVERED, 1)
         }
 
-    def test_queries_per_batch_do_not_grow_with_its_size(self, backlog, receiver, endpoint):
+    def test_queries_per_batch_do_not_grow_with_its_size(
+        self, backlog, receiver, endpoint, settings
+    ):
+        settings.KANAL_WEBHOOK_VERDICT_SECONDS = 3600  # one verdict statement per batch
+
         def queries_to_drain(n: int) -> int:
             Delivery.objects.all().delete()
             backlog(n)
@@ -60,6 +64,25 @@ class TestDrain:
             return len(queries)
 
         assert queries_to_drain(2) == queries_to_drain(12)
+
+    def test_a_long_batch_records_verdicts_as_it_goes(self, backlog, receiver, endpoint, settings):
+        """What a worker killed mid-batch would send again is bounded by time, not by the
+        batch's size: here every verdict is written before the next delivery is sent."""
+        settings.KANAL_WEBHOOK_VERDICT_SECONDS = 0
+        backlog(4)
+        with CaptureQueriesContext(connection) as queries:
+            report = batch.drain(endpoint.pk)
+        verdicts = [
+            q
+            for q in queries
+            if q["sql"].startswith(("UPDATE", "WITH"))
+            and "lease_token" in q["sql"]
+            and "last_response" in q["sql"]
+        ]
+        assert (report.batches, report.delivered, len(verdicts)) == (1, 4, 4)
+        assert set(Delivery.objects.values_list("status", "attempts")) == {
+            (DeliveryStatus.DELIVERED, 1)
+        }
 
     def test_batches_are_cut_at_the_batch_size(self, backlog, receiver, endpoint, settings):
         settings.KANAL_WEBHOOK_BATCH_SIZE = 3

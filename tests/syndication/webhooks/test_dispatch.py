@@ -102,11 +102,29 @@ class TestDispatchBacklog:
         with transaction.atomic():  # committed, but no task ran: three events waiting
             kinds = ["page.published", "page.unpublished", "page.published"]
             events = [record(kind, page, data={"n": n}) for n, kind in enumerate(kinds)]
-        dispatched = list(dispatch_pending(events[1].pk))
-        assert [d.deliveries != [] for d in dispatched] == [True, True, True]
-        assert dispatched[0].drains == [endpoint.pk]  # then one is on the way
+        (dispatched,) = dispatch_pending(events[1].pk)  # one chunk, one transaction
+        assert dispatched.events == 3 and dispatched.drains == [endpoint.pk]
+        sent_in = Delivery.objects.filter(pk__in=dispatched.deliveries).order_by("pk")
+        assert [d.event_id for d in sent_in] == [e.pk for e in events]  # oldest first
         assert not Event.objects.undispatched().exists()
         assert list(dispatch_pending(events[0].pk)) == []  # a wake-up, nothing to do
+
+    def test_a_backlog_is_fanned_out_in_chunks_in_event_order(self, article_index, receiver):
+        from cms.events.recording import record
+        from cms.models import ArticlePage
+        from syndication.dispatch import dispatch_pending
+
+        endpoint_for(receiver, "a")
+        page = ArticlePage(title="Bitar", live=True)
+        article_index.add_child(instance=page)
+        with transaction.atomic():
+            kinds = ["page.published", "page.unpublished"] * 3
+            events = [record(kind, page, data={"n": n}) for n, kind in enumerate(kinds[:5])]
+        chunks = list(dispatch_pending(events[4].pk, limit=4, chunk=2))
+        assert [c.events for c in chunks] == [2, 2]  # the limit: the fifth waits
+        assert list(Event.objects.undispatched()) == [events[4]]
+        ids = [pk for c in chunks for pk in c.deliveries]
+        assert [Delivery.objects.get(pk=pk).event_id for pk in ids] == [e.pk for e in events[:4]]
 
 
 class TestDispatchWakes:
