@@ -27,8 +27,11 @@ keeping the ``Host`` header, SNI and certificate verification on the real hostna
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
+import itertools
 import logging
+import os
 import re
 import socket
 import threading
@@ -210,8 +213,8 @@ def _resolve(host: str, port: int) -> list[str]:
     return addresses
 
 
-def resolve_target(url: str) -> Target:
-    """Parse, resolve and check ``url``; the returned target's address is safe to connect to."""
+def _split_url(url: str) -> tuple[str, str, int, str]:
+    """``(scheme, host, port, path)`` of ``url``, refusing what may never be requested."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -231,7 +234,12 @@ def resolve_target(url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
+    return parts.scheme, host, port, path
 
+
+def resolve_target(url: str) -> Target:
+    """Parse, resolve and check ``url``; the returned target's address is safe to connect to."""
+    scheme, host, port, path = _split_url(url)
     allowed_hosts, allowed_networks = _allowed_entries()
     addresses = _resolve(host, port)
     for raw in addresses:
@@ -243,7 +251,7 @@ def resolve_target(url: str) -> Target:
                 f"{host} resolves to {address}, a private or reserved address; refused. "
                 "Add it to KANAL_ALLOW_PRIVATE_HOSTS only for tests and demos."
             )
-    return Target(parts.scheme, host, port, addresses[0], path)
+    return Target(scheme, host, port, addresses[0], path)
 
 
 def check_url(url: str) -> None:
@@ -257,14 +265,16 @@ def check_url(url: str) -> None:
 # -- the request ---------------------------------------------------------------------------
 
 
-def _pool(target: Target, connect_timeout: float, read_timeout: float):
+def _pool(target: Target, connect_timeout: float, read_timeout: float, maxsize: int = 1):
+    """A pool whose every connection goes to ``target.address``, the address that was checked
+    (Host, SNI and certificate checks use the real host name)."""
     timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(
             target.address,
             target.port,
             timeout=timeout,
-            maxsize=1,
+            maxsize=maxsize,
             retries=False,
             cert_reqs="CERT_REQUIRED",
             ca_certs=certifi.where(),
@@ -272,7 +282,7 @@ def _pool(target: Target, connect_timeout: float, read_timeout: float):
             assert_hostname=target.host,
         )
     return urllib3.HTTPConnectionPool(
-        target.address, target.port, timeout=timeout, maxsize=1, retries=False
+        target.address, target.port, timeout=timeout, maxsize=maxsize, retries=False
     )
 
 
@@ -317,6 +327,57 @@ class _Decoder:
         return b"".join(self.parts)
 
 
+class _Watchdog:
+    """Enforces total deadlines: calls ``action`` (shutting the response's socket down) at
+    ``deadline`` unless cancelled first. One thread per process for every request, where a
+    ``threading.Timer`` per request cost a thread start (~1 ms) on each one of a batch."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, list]] = []
+        self._counter = itertools.count()
+        self._pid: int | None = None
+
+    def watch(self, deadline: float, action) -> list:
+        entry = [action]  # emptied when cancelled
+        with self._cond:
+            if self._pid != os.getpid():  # first use, or a forked worker: no thread yet
+                self._pid = os.getpid()
+                self._heap = []
+                threading.Thread(target=self._run, name="http-watchdog", daemon=True).start()
+            heapq.heappush(self._heap, (deadline, next(self._counter), entry))
+            self._cond.notify()
+        return entry
+
+    def cancel(self, entry: list) -> None:
+        """Once this returns the action will not run (it runs under the same lock)."""
+        with self._cond:
+            entry.clear()
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._heap and not self._heap[0][2]:
+                    heapq.heappop(self._heap)  # cancelled
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                _deadline, _n, entry = heapq.heappop(self._heap)
+                action = entry[0] if entry else None
+                if action is not None:
+                    try:
+                        action()
+                    except Exception:  # the request's own read reports the failure
+                        logger.debug("watchdog action failed", exc_info=True)
+
+
+WATCHDOG = _Watchdog()
+
+
 def _send_once(
     method: str,
     target: Target,
@@ -326,11 +387,19 @@ def _send_once(
     read_timeout: float,
     deadline: float,
     max_bytes: int,
+    pool=None,
 ) -> tuple[int, HTTPHeaderDict, bytes]:
+    """One request and its capped body. Without ``pool`` the connection is opened for this
+    request and closed after it; a ``Session``'s pool keeps it open for the next request."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise ReadTimeout("Total timeout exceeded.")
-    pool = _pool(target, min(connect_timeout, remaining), min(read_timeout, remaining))
+    timeout = urllib3.Timeout(
+        connect=min(connect_timeout, remaining), read=min(read_timeout, remaining)
+    )
+    own_pool = pool is None
+    if own_pool:
+        pool = _pool(target, timeout.connect_timeout, timeout.read_timeout)
     host_header = target.host
     if (target.scheme, target.port) not in (("http", 80), ("https", 443)):
         host_header = f"{target.host}:{target.port}"
@@ -348,6 +417,7 @@ def _send_once(
             preload_content=False,
             decode_content=False,
             assert_same_host=False,
+            timeout=timeout,
         )
     except urllib3.exceptions.ConnectTimeoutError as exc:
         raise ConnectTimeout(f"Connecting to {target.host} timed out.") from exc
@@ -357,9 +427,7 @@ def _send_once(
         pool.close()
         raise ConnectionFailed(f"Request to {target.host} failed: {exc}") from exc
 
-    watchdog = threading.Timer(max(deadline - time.monotonic(), 0), response.shutdown)
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = WATCHDOG.watch(deadline, response.shutdown)
     try:
         declared = response.headers.get("Content-Length")
         encoding = response.headers.get("Content-Encoding", "identity")
@@ -385,9 +453,10 @@ def _send_once(
             raise ReadTimeout("Total timeout exceeded while reading the body.")
         return response.status, response.headers, body
     finally:
-        watchdog.cancel()
+        WATCHDOG.cancel(watchdog)
         response.release_conn()
-        pool.close()
+        if own_pool:
+            pool.close()
 
 
 def request(
@@ -401,12 +470,14 @@ def request(
     total_timeout: float = 15.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_redirects: int = 0,
+    session: Session | None = None,
 ) -> HttpResponse:
     """Send one request through the guard and return the (capped, decoded) response.
 
     With ``max_redirects=0`` a 3xx is returned as a response, not followed (webhooks). With
     ``max_redirects=N`` up to N redirects are followed, each target checked again before
-    any connection is made; one more raises ``TooManyRedirects``.
+    any connection is made; one more raises ``TooManyRedirects``. With a ``session`` the
+    connection to each checked host stays open for the session's next requests.
     """
     method = method.upper()
     started = time.monotonic()
@@ -419,17 +490,26 @@ def request(
     visited: list[str] = []
     current = url
     while True:
-        target = resolve_target(current)
-        status, response_headers, content = _send_once(
-            method,
-            target,
-            send_headers,
-            body,
-            connect_timeout,
-            read_timeout,
-            deadline,
-            max_bytes,
-        )
+        if session is None:
+            target, pool = resolve_target(current), None
+        else:
+            target, pool = session.pool_for(current)
+        try:
+            status, response_headers, content = _send_once(
+                method,
+                target,
+                send_headers,
+                body,
+                connect_timeout,
+                read_timeout,
+                deadline,
+                max_bytes,
+                pool,
+            )
+        except HttpError:
+            if session is not None:
+                session.discard(target)  # its connection is in an unknown state
+            raise
         location = response_headers.get("Location")
         if status in REDIRECT_STATUSES and location and max_redirects > 0:
             if len(visited) >= max_redirects:
@@ -449,3 +529,50 @@ def request(
             elapsed=time.monotonic() - started,
             redirects=tuple(visited),
         )
+
+
+class Session:
+    """Persistent connections for a run of requests (one batch of webhook deliveries).
+
+    The guard runs per connection target, as for a single request: the first request to a
+    (scheme, host, port) resolves and checks the host, and every connection of that pool goes
+    to the checked address, never re-resolved. A redirect to another host is checked when it
+    is followed, like any new target. A session is short-lived (one task): DNS changes and a
+    changed ``KANAL_ALLOW_PRIVATE_HOSTS`` apply from the next session on. Use it as a context
+    manager so its connections are closed.
+    """
+
+    def __init__(self, max_connections: int = 1):
+        self.max_connections = max_connections
+        self._pools: dict[tuple[str, str, int], tuple[Target, object]] = {}
+        self.targets_checked = 0
+
+    def pool_for(self, url: str) -> tuple[Target, object]:
+        scheme, host, port, path = _split_url(url)
+        key = (scheme, host, port)
+        known = self._pools.get(key)
+        if known is None:
+            target = resolve_target(url)
+            pool = _pool(target, 3.0, 15.0, maxsize=self.max_connections)
+            known = self._pools[key] = (target, pool)
+            self.targets_checked += 1
+        target, pool = known
+        if target.path != path:
+            target = Target(target.scheme, target.host, target.port, target.address, path)
+        return target, pool
+
+    def discard(self, target: Target) -> None:
+        known = self._pools.pop((target.scheme, target.host, target.port), None)
+        if known is not None:
+            known[1].close()
+
+    def close(self) -> None:
+        for _target, pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

@@ -1,17 +1,21 @@
 """The relay: the scheduler that makes the outbox reliable. One pass:
 
 1. dispatches events whose wake-up was lost (committed, but never fanned out);
-2. re-enqueues deliveries that are due: retries whose time has come and attempts whose lease
+2. wakes deliveries that are due: retries whose time has come and attempts whose lease
    expired because their worker died — at most what each endpoint's concurrency allows, so a
-   failing endpoint never takes the workers from healthy ones;
+   failing endpoint never takes the workers from healthy ones. It marks them enqueued and
+   enqueues one drain per endpoint (``webhooks.batch``);
 3. publishes scheduled pages (Wagtail's ``publish_scheduled``) and runs the reconciler, which
-   records any event missing for a live revision;
+   records any event missing for a live revision: over the pages published or revised in the
+   last minute on every run, over every page once per ``KANAL_RECONCILE_SWEEP_SECONDS`` (a
+   pass stays flat as the site grows; the sweep also finds unpublishing without a timestamp);
 4. enqueues due polls of syndication sources and, every ten minutes by its own clock, the
    renewal of expiring WebSub leases (``syndication.pull.tasks``);
 5. wakes the WebSub publisher when hub pings are due (retries, deferred pings of a burst,
    pings whose worker died; ``syndication.feeds.websub``);
 6. once a day (``KANAL_PURGE_EVERY_SECONDS``), the retention purge of event data and
-   feedback comments (``cms.events.retention``);
+   feedback comments (``cms.events.retention``) and of delivered webhook deliveries
+   (``webhooks.retention``);
 7. every hour (``KANAL_REVIEW_REMINDER_CHECK_SECONDS``), the review reminders of the period
    not yet sent (``cms.review.send_reminders``: at most one e-mail per owner and period,
    however many relays run or restart).
@@ -47,8 +51,10 @@ from .pull import tasks as pull_tasks
 from .push.models import PushDelivery
 from .push.tasks import enqueue_push_deliveries
 from .tasks import websub_send_due
+from .webhooks.batch import request_drains
 from .webhooks.models import Delivery, WebhookEndpoint
-from .webhooks.tasks import enqueue_deliveries
+from .webhooks.retention import prune_delivered
+from .webhooks.tasks import enqueue_drains
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +82,7 @@ class PassReport:
     websub: int = 0
     purged: retention.PurgeSummary | None = None
     reminders: review.ReminderSummary | None = None
+    deliveries_pruned: int = 0
 
 
 def dispatch_stragglers(now) -> int:
@@ -86,13 +93,19 @@ def dispatch_stragglers(now) -> int:
     )
     for event_id in ids:
         dispatched = dispatch_event(event_id)
-        enqueue_deliveries(dispatched.deliveries)
+        enqueue_drains(dispatched.drains)
         enqueue_push_deliveries(dispatched.pushes)
     return len(ids)
 
 
 def claim_due_deliveries(now) -> list[int]:
     """Claim (mark enqueued) the due deliveries each endpoint has room for."""
+    return _claim_due_deliveries(now)[0]
+
+
+def _claim_due_deliveries(now) -> tuple[list[int], list[int]]:
+    """The claimed deliveries, and the endpoints whose drain to enqueue for them (those
+    without one on the way: ``webhooks.batch.request_drains``)."""
     with transaction.atomic():
         due = list(
             Delivery.objects.due(now, requeue_after())
@@ -100,7 +113,7 @@ def claim_due_deliveries(now) -> list[int]:
             .values_list("pk", "endpoint_id")[:BATCH]
         )
         if not due:
-            return []
+            return [], []
         endpoint_ids = {endpoint_id for _, endpoint_id in due}
         endpoints = {e.pk: e for e in WebhookEndpoint.objects.filter(pk__in=endpoint_ids)}
         busy = Counter(
@@ -118,7 +131,9 @@ def claim_due_deliveries(now) -> list[int]:
                 busy[endpoint_id] += 1
                 chosen.append(delivery_id)
         Delivery.objects.filter(pk__in=chosen).update(enqueued_at=now)
-    return chosen
+        picked = set(chosen)
+        drains = request_drains({e for d, e in due if d in picked}, now, force=True)
+    return chosen, drains
 
 
 def claim_due_push_deliveries(now) -> list[int]:
@@ -179,13 +194,15 @@ class Relay:
             else review_reminders_every
         )
         self._last_review_reminders = float("-inf")
+        self._last_sweep = float("-inf")
+        self.sweep_every = float(settings.KANAL_RECONCILE_SWEEP_SECONDS)
 
     def run_once(self) -> PassReport:
         report = PassReport()
         now = timezone.now()
         report.dispatched = dispatch_stragglers(now)
-        chosen = claim_due_deliveries(now)
-        enqueue_deliveries(chosen)
+        chosen, drains = _claim_due_deliveries(now)
+        enqueue_drains(drains)
         pushes = claim_due_push_deliveries(now)
         enqueue_push_deliveries(pushes)
         report.enqueued = len(chosen) + len(pushes)
@@ -210,11 +227,19 @@ class Relay:
             call_command("publish_scheduled", stdout=io.StringIO())
         if clock - self._last_reconcile >= self.reconcile_every:
             self._last_reconcile = clock
-            report.reconciled = reconcile()
+            since = now - timedelta(seconds=max(6 * self.reconcile_every, 60))
+            if clock - self._last_sweep >= self.sweep_every:
+                self._last_sweep, since = clock, None  # every page, not only recent ones
+            report.reconciled = reconcile(since)
         if clock - self._last_purge >= self.purge_every:
             self._last_purge = clock
             report.purged = retention.purge()
-            logger.info("relay: %s", report.purged)
+            report.deliveries_pruned = prune_delivered()
+            logger.info(
+                "relay: %s Deleted %d delivered webhook deliveries past their retention.",
+                report.purged,
+                report.deliveries_pruned,
+            )
         if clock - self._last_review_reminders >= self.review_reminders_every:
             self._last_review_reminders = clock
             report.reminders = review.send_reminders(now)

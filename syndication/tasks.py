@@ -13,25 +13,36 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from .dispatch import dispatch_event
+from .dispatch import DISPATCH_BATCH, dispatch_pending
 from .feeds.websub import request_pings_for_event, send_due
 from .push.tasks import enqueue_push_deliveries
-from .webhooks.tasks import enqueue_deliveries, fresh_connection
+from .wakes import request_wake, take_wake
+from .webhooks.tasks import enqueue_drains, fresh_connection
 
 logger = logging.getLogger(__name__)
 
+DISPATCH_WAKE = "dispatch"
 
-@task()
+
+@task(queue_name=settings.KANAL_DELIVERY_QUEUE)
 def dispatch(event_id: str) -> int:
-    """Fan one event out into deliveries (idempotent) and wake them after commit."""
+    """Fan the event (and others still waiting) out into deliveries (idempotent) and wake them
+    after commit: one drain per endpoint that has none on the way, one task per push."""
     fresh_connection()
-    dispatched = dispatch_event(event_id)
-    transaction.on_commit(partial(enqueue_deliveries, dispatched.deliveries))
-    transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
-    return len(dispatched.deliveries) + len(dispatched.pushes)
+    take_wake(DISPATCH_WAKE)
+    created = events = 0
+    for dispatched in dispatch_pending(event_id, DISPATCH_BATCH):
+        transaction.on_commit(partial(enqueue_drains, dispatched.drains))
+        transaction.on_commit(partial(enqueue_push_deliveries, dispatched.pushes))
+        created += len(dispatched.deliveries) + len(dispatched.pushes)
+        events += dispatched.events
+    if events == DISPATCH_BATCH:
+        enqueue_dispatch(event_id)  # a full batch: more may be waiting
+    return created
 
 
 @task()
@@ -58,8 +69,11 @@ def enqueue_websub_ping(event_id: str) -> None:
 
 
 def enqueue_dispatch(event_id: str) -> None:
+    """Wake the fan-out after an event commits, unless a dispatch task is already on the way
+    (it will see this event: ``syndication.wakes``)."""
     try:
-        dispatch.enqueue(event_id)
+        if request_wake(DISPATCH_WAKE):
+            dispatch.enqueue(event_id)
     except Exception:
         # The relay dispatches any event left undispatched; the event is not lost.
         logger.exception("Could not enqueue dispatch of %s; the relay will pick it up", event_id)

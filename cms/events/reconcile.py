@@ -36,12 +36,19 @@ def latest_state_event(page_id: int) -> Event | None:
     )
 
 
-def pages_missing_events():
-    """Pages whose latest state event does not describe their current live state."""
+def pages_missing_events(since=None):
+    """Pages whose latest state event does not describe their current live state; with
+    ``since``, only among pages published or revised since then (a pass that stays as cheap
+    at 100k pages as at 1k: the correlated look-ups run for the recent pages only)."""
     latest = Event.objects.filter(
         object_kind="page", object_id=OuterRef("pk"), type__in=STATE_TYPES
     ).order_by("-version")
-    pages = Page.objects.annotate(
+    pages = Page.objects.all()
+    if since is not None:
+        pages = pages.filter(
+            Q(last_published_at__gte=since) | Q(latest_revision_created_at__gte=since)
+        )
+    pages = pages.annotate(
         last_type=Subquery(latest.values("type")[:1]),
         last_revision=Subquery(latest.values("revision")[:1]),
     )
@@ -54,10 +61,12 @@ def pages_missing_events():
     return pages.filter(live_missing | gone_missing)
 
 
-def reconcile() -> int:
-    """Record the missing events; returns how many were recorded."""
+def reconcile(since=None) -> int:
+    """Record the missing events; returns how many were recorded. ``since`` limits the check
+    to pages published or revised since then (the relay's frequent pass; its full sweep, which
+    also finds pages unpublished or expired without a timestamp, runs less often)."""
     recorded = 0
-    for page_id in list(pages_missing_events().values_list("pk", flat=True)[:500]):
+    for page_id in list(pages_missing_events(since).values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             _locked_counter()  # serialise with concurrent record() calls, then look again
             page = Page.objects.filter(pk=page_id).specific().first()

@@ -137,6 +137,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background work --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Two task queues, each with its own workers (Procfile, README "Processes"): event fan-out and
+# deliveries (webhooks, pushes) on their own queue, so they never wait behind search indexing,
+# imports and polls on "default" (issue 15: a first import once held deliveries for 80 s).
+KANAL_DELIVERY_QUEUE = "deliveries"
+KANAL_TASK_QUEUES = ["default", KANAL_DELIVERY_QUEUE]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -145,8 +150,8 @@ if REDIS_URL:
             "KEY_PREFIX": "kanal",
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in KANAL_TASK_QUEUES}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": KANAL_TASK_QUEUES}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 else:
     CACHES = {
@@ -155,7 +160,7 @@ else:
             "LOCATION": "kanal",
         }
     }
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": KANAL_TASK_QUEUES}}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -338,13 +343,30 @@ KANAL_WEBSUB_ENABLED = env_bool("KANAL_WEBSUB_ENABLED", True)
 # The relay: seconds between passes; a delivery enqueued but not claimed by then is
 # enqueued again (its task was lost before it ran).
 KANAL_RELAY_INTERVAL = 1.0
+# The reconciler checks recently published pages on every run and every page this often.
+KANAL_RECONCILE_SWEEP_SECONDS = 3600
 KANAL_DELIVERY_REQUEUE_SECONDS = 120
-# Webhook deliveries: one attempt's lease (longer than the 15 s total timeout), concurrent
-# attempts per endpoint, the retry schedule (seconds after the 1st, 2nd … failed attempt; the
-# last repeats until the endpoint is disabled; ±20 % jitter), and how long an endpoint may
-# fail every attempt before it is disabled (syndication.webhooks.policy).
+# Webhook deliveries: one attempt's lease (longer than a batch's time budget plus the 15 s
+# total timeout of its last request), concurrent attempts per endpoint (a batch counts once;
+# keep it below the number of delivery workers so one slow endpoint cannot hold them all), the
+# retry schedule (seconds after the 1st, 2nd … failed attempt; the last repeats until the
+# endpoint is disabled; ±20 % jitter), and how long an endpoint may fail every attempt before
+# it is disabled (syndication.webhooks.policy).
 KANAL_DELIVERY_LEASE_SECONDS = 60
-KANAL_WEBHOOK_MAX_IN_FLIGHT = 2
+KANAL_WEBHOOK_MAX_IN_FLIGHT = 1
+# Delivered webhook deliveries are deleted this many days after delivery (the relay's daily
+# purge; syndication.webhooks.retention). Pending ones are never pruned.
+KANAL_DELIVERY_RETENTION_DAYS = int(os.environ.get("KANAL_DELIVERY_RETENTION_DAYS", "30"))
+# Batches (syndication.webhooks.batch): deliveries per batch, seconds after which a batch
+# stops sending (the rest are released, due at once), seconds of sending whose verdicts are
+# written in one statement (0: one per delivery; what a killed worker's receivers may get
+# twice is what it sent in that time: the crash test's <=5 % duplicates needs 0), and seconds one
+# drain task runs before it hands over to a fresh task (so other endpoints' drains get a
+# worker).
+KANAL_WEBHOOK_BATCH_SIZE = 100
+KANAL_WEBHOOK_BATCH_SECONDS = 2.0
+KANAL_WEBHOOK_VERDICT_SECONDS = float(os.environ.get("KANAL_WEBHOOK_VERDICT_SECONDS", "0"))
+KANAL_WEBHOOK_DRAIN_SECONDS = 10.0
 KANAL_WEBHOOK_RETRY_SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600)
 KANAL_WEBHOOK_DISABLE_AFTER_SECONDS = 5 * 24 * 3600
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]

@@ -18,6 +18,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": KANAL_TASK_QUEUES,  # noqa: F405
+    }
+}
 ALLOWED_HOSTS = ["*"]
 KANAL_CREDENTIALS_KEY = "a2FuYWwtdGVzdC1jcmVkZW50aWFscy1rZXktMzJieXQ="

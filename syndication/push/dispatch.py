@@ -55,12 +55,20 @@ def target_matches(target: PushTarget, page: Page, event: Event) -> bool:
     return not is_from_target(page, target)
 
 
-def create_push_deliveries(event: Event, now=None) -> list[int]:
-    """Create the event's push deliveries (call inside dispatch's transaction)."""
+def active_targets() -> list[PushTarget]:
+    return list(PushTarget.objects.filter(active=True).prefetch_related("themes"))
+
+
+def create_push_deliveries(
+    event: Event, now=None, targets: list[PushTarget] | None = None
+) -> list[int]:
+    """Create the event's push deliveries (call inside dispatch's transaction); ``targets``
+    are the active ones, when the caller fans out several events (``active_targets``)."""
     if event.object_kind != "page" or event.type not in PUSH_EVENT_TYPES:
         return []
     now = now or timezone.now()
-    targets = list(PushTarget.objects.filter(active=True).prefetch_related("themes"))
+    if targets is None:
+        targets = active_targets()
     if not targets:
         return []
     holding = set(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -19,7 +20,7 @@ from .models import PushDelivery
 logger = logging.getLogger(__name__)
 
 
-@task()
+@task(queue_name=settings.KANAL_DELIVERY_QUEUE)
 def push(delivery_id: int) -> str:
     """Make one attempt at one push delivery (same leases and policy as webhook deliveries)."""
     fresh_connection()

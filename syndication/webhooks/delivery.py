@@ -79,7 +79,7 @@ def claim(delivery_id: int) -> Claim | None:
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         if not endpoint.active:
             return None
-        busy = Delivery.objects.filter(endpoint=endpoint).in_flight(now).count()
+        busy = Delivery.objects.filter(endpoint=endpoint).attempts_in_flight(now)
         if busy >= endpoint.max_in_flight(now):
             Delivery.objects.filter(pk=delivery.pk).update(enqueued_at=None)
             return None
@@ -144,6 +144,20 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
     which a crash makes the receiver get the message twice is one database round trip.
     """
     now = timezone.now()
+    outcome, fields = verdict(claim_.attempts, result, now)
+    mine = Delivery.objects.filter(pk=claim_.delivery_id, lease_token=claim_.token)
+    if not mine.filter(status=DeliveryStatus.PENDING).update(**fields):
+        # The lease was taken over (this attempt outlived it) or another attempt finished
+        # first: that attempt's verdict stands.
+        mine.update(lease_until=None, lease_token="")
+        return None
+    note_endpoint_outcomes(claim_.endpoint_id, [outcome], now)
+    return DeliveryStatus(fields["status"])
+
+
+def verdict(attempts: int, result: AttemptResult, now) -> tuple[DeliveryOutcome, dict]:
+    """The policy applied to one attempt's result: its outcome and the delivery row's new
+    fields (lease released). Shared by single attempts and batches (``webhooks.batch``)."""
     outcome = policy.classify(result.status_code)
     fields: dict = {
         "lease_until": None,
@@ -164,29 +178,28 @@ def record_outcome(claim_: Claim, result: AttemptResult) -> DeliveryStatus | Non
         delay = None
         if outcome is DeliveryOutcome.THROTTLED:
             delay = http.parse_retry_after(result.retry_after, now)
-        fields["next_attempt_at"] = now + (delay or policy.retry_delay(claim_.attempts))
+        fields["next_attempt_at"] = now + (delay or policy.retry_delay(attempts))
+    return outcome, fields
 
-    mine = Delivery.objects.filter(pk=claim_.delivery_id, lease_token=claim_.token)
-    if not mine.filter(status=DeliveryStatus.PENDING).update(**fields):
-        # The lease was taken over (this attempt outlived it) or another attempt finished
-        # first: that attempt's verdict stands.
-        mine.update(lease_until=None, lease_token="")
-        return None
 
-    endpoint = WebhookEndpoint.objects.get(pk=claim_.endpoint_id)
-    if outcome is DeliveryOutcome.DELIVERED:
-        if endpoint.failing_since is not None:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-    elif outcome is DeliveryOutcome.GONE:
+def note_endpoint_outcomes(endpoint_id: int, outcomes: list[DeliveryOutcome], now) -> None:
+    """The endpoint's health after a run of attempts: any success clears ``failing_since``;
+    a 410 disables it; failures only start (or continue) the failing clock."""
+    if not outcomes:
+        return
+    endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+    if DeliveryOutcome.GONE in outcomes:
         endpoint.disable(
             f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC: it asks not to "
             "be sent more. Check with its owner, then activate the endpoint again; pending "
             "deliveries resume in order.",
             now,
         )
+    elif DeliveryOutcome.DELIVERED in outcomes:
+        if endpoint.failing_since is not None:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
     else:
         _note_failure(endpoint, now)
-    return DeliveryStatus(fields["status"])
 
 
 def _note_failure(endpoint: WebhookEndpoint, now) -> None:

@@ -78,6 +78,9 @@ class WebhookEndpoint(models.Model):
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
     disabled_reason = models.TextField(_("reason for disabling"), blank=True)
+    # Set when a drain of this endpoint's due deliveries was enqueued and not yet started
+    # (``webhooks.batch.request_drains``): further dispatches do not enqueue another one.
+    drain_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -139,7 +142,8 @@ class WebhookEndpoint(models.Model):
         return self.failing_since is not None and self.failing_since <= now - DEGRADED_AFTER
 
     def max_in_flight(self, now=None) -> int:
-        """Per-endpoint concurrency: a degraded endpoint gets one attempt at a time."""
+        """Per-endpoint concurrency, in attempts under way (a batch counts once): a degraded
+        endpoint gets one at a time."""
         if self.is_degraded(now):
             return 1
         return int(settings.KANAL_WEBHOOK_MAX_IN_FLIGHT)
@@ -200,6 +204,10 @@ class DeliveryQuerySet(models.QuerySet):
     def in_flight(self, now) -> DeliveryQuerySet:
         return self.pending().filter(lease_until__gt=now)
 
+    def attempts_in_flight(self, now) -> int:
+        """Attempts under way: a batch leases its rows with one token, so it counts once."""
+        return self.in_flight(now).values("lease_token").distinct().count()
+
 
 class Delivery(models.Model):
     endpoint = models.ForeignKey(
@@ -236,6 +244,19 @@ class Delivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
             models.Index(fields=["endpoint", "status", "lease_until"], name="delivery_in_flight"),
             models.Index(fields=["endpoint", "-created_at"], name="delivery_recent"),
+            # A batch's claim: one endpoint's pending rows by due time. Partial, so it stays
+            # the size of the backlog however many delivered rows the table keeps.
+            models.Index(
+                fields=["endpoint", "next_attempt_at"],
+                condition=Q(status="pending"),
+                name="delivery_endpoint_pending",
+            ),
+            # Retention (``webhooks.retention``): the oldest delivered rows, without a scan.
+            models.Index(
+                fields=["delivered_at"],
+                condition=Q(status="delivered"),
+                name="delivery_delivered_at",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -18,7 +18,12 @@ SECRET_KEY = "kanal-bench-secret-key-not-for-production-0123456789abcdef"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "tests.bench.urls"
 KANAL_API_ANON_RATE_PER_MINUTE = 0
-TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": KANAL_TASK_QUEUES,  # noqa: F405
+    }
+}
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -37,9 +37,12 @@ class ScratchDatabase:
         self.admin_url = urlunsplit(parts._replace(path="/postgres"))
         self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
 
-    def create(self) -> None:
+    def create(self, template: str | None = None) -> None:
+        """Create it empty, or as a copy of the database ``template`` (e.g. one migrated
+        once for a whole benchmark module)."""
+        clause = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
+            conn.execute(f'CREATE DATABASE "{self.name}"{clause}')
 
     def drop(self) -> None:
         for _ in range(30):
@@ -74,10 +77,17 @@ class Cluster:
         redis_url: str | None = None,
         extra_env=None,
         worker_interval: float = 0.05,
+        base_dir: Path = BASE_DIR,
+        queues: tuple[str, ...] = ("default", "deliveries"),
     ):
+        """``base_dir`` runs another checkout of Kanal (a benchmark's baseline) with this
+        environment; ``queues`` are the task queues every worker serves."""
         self.worker_interval = worker_interval
+        self.base_dir = Path(base_dir)
+        self.queues = queues
         self.env = {
             **os.environ,
+            "PYTHONPATH": str(self.base_dir),
             "DJANGO_SETTINGS_MODULE": "cms.settings.integration",
             "DATABASE_URL": database_url,
             "KANAL_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
@@ -102,7 +112,7 @@ class Cluster:
         for attempt in range(attempts):
             result = subprocess.run(
                 [sys.executable, "manage.py", *args],
-                cwd=BASE_DIR,
+                cwd=self.base_dir,
                 env=self.env,
                 capture_output=True,
                 text=True,
@@ -118,7 +128,7 @@ class Cluster:
         script = "import django; django.setup()\n" + code
         result = subprocess.run(
             [sys.executable, "-c", script],
-            cwd=BASE_DIR,
+            cwd=self.base_dir,
             env=self.env,
             capture_output=True,
             text=True,
@@ -132,7 +142,7 @@ class Cluster:
         log = open(self.log_dir / f"kanal-{name}.log", "ab")  # noqa: SIM115
         return subprocess.Popen(
             [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
+            cwd=self.base_dir,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -144,7 +154,7 @@ class Cluster:
         if self.rq:
             return [
                 "rqworker",
-                "default",
+                *self.queues,
                 "--worker-class",
                 "rq.worker.SimpleWorker",
                 "--job-class",
@@ -154,6 +164,8 @@ class Cluster:
             ]
         return [
             "worker",
+            "--queue-name",
+            ",".join(self.queues),
             "--interval",
             str(self.worker_interval),
             "--no-startup-delay",
@@ -164,8 +176,8 @@ class Cluster:
 
     def _start_zygote(self) -> None:
         self.zygote = subprocess.Popen(
-            [sys.executable, str(BASE_DIR / "tests" / "support" / "zygote.py")],
-            cwd=BASE_DIR,
+            [sys.executable, str(self.base_dir / "tests" / "support" / "zygote.py")],
+            cwd=self.base_dir,
             env=self.env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -237,4 +249,8 @@ class Cluster:
             self.relay.wait()
         if self.zygote is not None:
             self.zygote.stdin.close()
-            self.zygote.wait(10)
+            try:
+                self.zygote.wait(10)
+            except subprocess.TimeoutExpired:  # a loaded machine: it is not needed any more
+                self.zygote.kill()
+                self.zygote.wait()

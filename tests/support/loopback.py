@@ -36,6 +36,10 @@ class LoopbackServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY, as real servers set it: the handler writes the status line and
+            # headers, then the body, in two sends; with Nagle on, the body waits for the
+            # client's delayed ACK (40 ms) on every request of a keep-alive connection.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass

@@ -219,3 +219,62 @@ class TestRequests:
         with LoopbackServer(drip) as server:
             with pytest.raises(http.ReadTimeout):
                 http.request("GET", server.url(), read_timeout=1, total_timeout=0.8)
+
+
+class TestSession:
+    """Keep-alive connections for a batch: checked once per connection target, reused."""
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_requests_to_one_host_share_one_connection(self):
+        with LoopbackServer(ok(b"", status=204)) as server:
+            with http.Session() as session:
+                for n in range(3):
+                    http.request("POST", server.url(f"/hook/{n}"), data=b"{}", session=session)
+                assert session.targets_checked == 1
+            assert server.connections == 1
+        assert [r["path"] for r in server.requests] == ["/hook/0", "/hook/1", "/hook/2"]
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_without_a_session_every_request_connects(self):
+        with LoopbackServer(ok(b"", status=204)) as server:
+            for _ in range(3):
+                http.request("POST", server.url("/hook"), data=b"{}")
+            assert server.connections == 3
+
+    def test_the_guard_still_refuses_before_connecting(self, settings):
+        settings.KANAL_ALLOW_PRIVATE_HOSTS = []
+        with LoopbackServer(ok()) as server:
+            with http.Session() as session, pytest.raises(http.UnsafeURLError):
+                http.request("GET", server.url(), session=session)
+            assert server.connections == 0
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["localhost"])
+    def test_a_redirect_to_a_private_address_is_checked_in_a_session_too(self):
+        with LoopbackServer(lambda r: None) as victim:
+            target = f"http://127.0.0.1:{victim.port}/"
+            with LoopbackServer(ok(b"", status=302, headers={"Location": target})) as server:
+                with http.Session() as session, pytest.raises(http.UnsafeURLError):
+                    http.request(
+                        "GET", server.url("/", host="localhost"), max_redirects=5, session=session
+                    )
+            assert victim.connections == 0
+
+    @override_settings(KANAL_ALLOW_PRIVATE_HOSTS=["127.0.0.1"])
+    def test_a_failed_connection_is_dropped_and_the_next_request_reconnects(self):
+        answers = iter([None, (204, {}, b"")])
+
+        def handler(request):
+            answer = next(answers)
+            if answer is None:
+                request.close_connection = True
+                request.connection.close()  # dies mid-request
+                return None
+            return answer
+
+        with LoopbackServer(handler) as server:
+            with http.Session() as session:
+                with pytest.raises(http.HttpError):
+                    http.request("POST", server.url("/a"), data=b"{}", session=session)
+                response = http.request("POST", server.url("/b"), data=b"{}", session=session)
+            assert response.status == 204
+            assert server.connections == 2

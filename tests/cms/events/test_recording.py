@@ -135,6 +135,33 @@ class TestReconciler:
         assert (event.type, event.revision) == ("page.published", revision.pk)
         assert reconcile() == 0
 
+    def test_the_frequent_pass_looks_only_at_recent_pages_and_the_sweep_at_all(self, make_article):
+        page = make_article(publish=False)
+        revision = page.latest_revision
+        long_ago = timezone.now() - datetime.timedelta(days=2)
+        ArticlePage.objects.filter(pk=page.pk).update(
+            live=True,
+            live_revision=revision,
+            last_published_at=long_ago,
+            latest_revision_created_at=long_ago,
+        )
+        recent = timezone.now() - datetime.timedelta(minutes=1)
+        assert reconcile(since=recent) == 0  # not recent: left to the sweep
+        ArticlePage.objects.filter(pk=page.pk).update(last_published_at=timezone.now())
+        assert reconcile(since=recent) == 1
+
+    def test_the_sweep_finds_an_old_page_the_frequent_pass_skips(self, make_article):
+        page = make_article(publish=False)
+        long_ago = timezone.now() - datetime.timedelta(days=2)
+        ArticlePage.objects.filter(pk=page.pk).update(
+            live=True,
+            live_revision=page.latest_revision,
+            last_published_at=long_ago,
+            latest_revision_created_at=long_ago,
+        )
+        assert reconcile(since=timezone.now() - datetime.timedelta(minutes=1)) == 0
+        assert reconcile() == 1
+
     def test_records_unpublish_made_without_signals(self, make_article):
         page = make_article()
         ArticlePage.objects.filter(pk=page.pk).update(live=False, live_revision=None)

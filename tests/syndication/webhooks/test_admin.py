@@ -79,7 +79,8 @@ class TestEndpointAdmin:
         import time_machine
 
         start = timezone.now() - timedelta(hours=3)
-        receiver.script.append((500, {}))
+        # Retry in a day: not due when the later publishes drain the endpoint.
+        receiver.script.append((503, {"Retry-After": "86400"}))
         with time_machine.travel(start, tick=False):
             publish()
         publish()

@@ -301,7 +301,8 @@ class TestPerEndpointConcurrency:
         assert chosen.filter(endpoint=healthy).count() == 5
         assert chosen.filter(endpoint=dead).count() == 1
 
-    def test_a_flaky_endpoint_is_not_throttled_like_a_down_one(self, endpoint):
+    def test_a_flaky_endpoint_is_not_throttled_like_a_down_one(self, endpoint, settings):
+        settings.KANAL_WEBHOOK_MAX_IN_FLIGHT = 2
         now = timezone.now()
         endpoint.failing_since = now - timedelta(seconds=5)
         assert not endpoint.is_degraded(now) and endpoint.max_in_flight(now) == 2
