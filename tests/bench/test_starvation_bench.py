@@ -5,8 +5,11 @@ healthy webhook endpoint while a first import of ``BENCH_STARVE_SOURCES`` x
 The import runs as it does on a site: the sources are due, the relay enqueues their polls on
 the ``default`` queue, and each poll's search and reference indexing follow on it. Meanwhile a
 publisher records an event every ``BENCH_STARVE_PAUSE`` seconds (0.2); its deliveries go to a
-loopback receiver that verifies every Standard Webhooks signature. The endpoint subscribes to
-everything, so the import's own page events are delivered to it too (the backlog it drains).
+loopback receiver that verifies every Standard Webhooks signature. Two healthy endpoints:
+``/healthy`` subscribes to everything, so the import's own events are delivered to it too (a
+backlog of its own to drain); ``/quiet`` subscribes to ``page.unpublished`` only, which the
+import never emits (half the publisher's events): its latency is what unrelated background
+work alone costs a delivery.
 
 Two worker setups, same run, same code:
 
@@ -96,7 +99,7 @@ while not os.path.exists({stop!r}):
     kind = "page.unpublished" if last and last.type == "page.published" else "page.published"
     with transaction.atomic():
         event = record(kind, page, data={{"title": page.title, "n": i}})
-    print(event.pk, time.time(), flush=True)
+    print(event.pk, time.time(), kind, flush=True)
     i += 1
     time.sleep({pause})
 """
@@ -205,7 +208,13 @@ def run(kind: str, rq: bool, setup: str) -> dict:
     out: list[str] = []
     try:
         with receivers.server, LoopbackServer(serve) as feed_server:
-            cluster.python(SETUP.format(urls=[receivers.server.url("/healthy")], secret=SECRET))
+            urls = [receivers.server.url("/healthy"), receivers.server.url("/quiet")]
+            cluster.python(SETUP.format(urls=urls, secret=SECRET))
+            cluster.python(
+                "from syndication.models import WebhookEndpoint\n"
+                "WebhookEndpoint.objects.filter(url__endswith='/quiet')"
+                ".update(event_types=['page.unpublished'])\n"
+            )
             base = feed_server.url("").rstrip("/")
             cluster.python(
                 SOURCES_SETUP.format(labels=LABELS, sources=SOURCES, base=base), timeout=600
@@ -242,9 +251,15 @@ def run(kind: str, rq: bool, setup: str) -> dict:
                 for line in "".join(out).splitlines()
                 if line.startswith("evt_")
             }
+            quiet = {
+                line.split()[0]
+                for line in "".join(out).splitlines()
+                if line.startswith("evt_") and line.split()[2] == "page.unpublished"
+            }
             deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and not all(
-                ("/healthy", e) in receivers.first for e in committed
+            while time.monotonic() < deadline and not (
+                all(("/healthy", e) in receivers.first for e in committed)
+                and all(("/quiet", e) in receivers.first for e in quiet)
             ):
                 time.sleep(0.2)
             imported = store.imported()
@@ -258,6 +273,11 @@ def run(kind: str, rq: bool, setup: str) -> dict:
         for e, at in committed.items()
         if ("/healthy", e) in receivers.first
     ]
+    quiet_latencies = [
+        (receivers.first[("/quiet", e)] - committed[e]) * 1000
+        for e in quiet
+        if ("/quiet", e) in receivers.first
+    ]
     return {
         "setup": setup,
         "workers": {slot: ",".join(queues) for slot, queues in slots.items()},
@@ -269,6 +289,11 @@ def run(kind: str, rq: bool, setup: str) -> dict:
         "p50_ms": round(statistics.median(latencies)) if latencies else None,
         "p99_ms": round(percentile(latencies, 0.99)) if latencies else None,
         "max_ms": round(max(latencies)) if latencies else None,
+        "quiet_publishes": len(quiet),
+        "quiet_delivered": len(quiet_latencies),
+        "quiet_p50_ms": round(statistics.median(quiet_latencies)) if quiet_latencies else None,
+        "quiet_p99_ms": round(percentile(quiet_latencies, 0.99)) if quiet_latencies else None,
+        "quiet_max_ms": round(max(quiet_latencies)) if quiet_latencies else None,
         "bad_signatures": receivers.bad,
         "import_deliveries": sum(
             1 for (path, _), n in receivers.accepted.items() if path == "/healthy"
@@ -295,8 +320,13 @@ def test_deliveries_not_starved_by_an_import_baseline_beside(kind, rq):
                 f"{kind}, {'rq' if rq else 'db_worker'}",
                 "before": shared,
                 "after": separate,
-                "p99_ratio": round(separate["p99_ms"] / shared["p99_ms"], 2)
+                "p99_before_over_after": round(shared["p99_ms"] / separate["p99_ms"], 1)
                 if shared["p99_ms"] and separate["p99_ms"]
+                else None,
+                "quiet_p99_before_over_after": round(
+                    shared["quiet_p99_ms"] / separate["quiet_p99_ms"], 1
+                )
+                if shared["quiet_p99_ms"] and separate["quiet_p99_ms"]
                 else None,
                 "target_p99_ms": 1000,
             }
@@ -306,3 +336,4 @@ def test_deliveries_not_starved_by_an_import_baseline_beside(kind, rq):
         assert figures["bad_signatures"] == 0
         assert figures["imported"] == SOURCES * ENTRIES
         assert figures["delivered"] == figures["publishes"] > 0
+        assert figures["quiet_delivered"] == figures["quiet_publishes"] > 0
