@@ -99,6 +99,10 @@ class Cluster:
             self.env["REDIS_URL"] = redis_url
         self.rq = bool(redis_url)
         self.workers: dict[int, int] = {}  # slot -> pid of a worker forked by the zygote
+        # Scripts run by ``python`` (e.g. an event emitter in a background thread): ``stop``
+        # ends those still running, so a failed test leaves nothing writing into the database
+        # the next test of its module reuses.
+        self.scripts: list[subprocess.Popen] = []
         self.zygote: subprocess.Popen | None = None
         self.relay: subprocess.Popen | None = None
         self.kills = 0
@@ -126,17 +130,26 @@ class Cluster:
 
     def python(self, code: str, timeout: float = 600) -> str:
         script = "import django; django.setup()\n" + code
-        result = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-c", script],
             cwd=self.base_dir,
             env=self.env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
         )
-        if result.returncode:
-            raise RuntimeError(f"child failed:\n{result.stderr[-3000:]}")
-        return result.stdout
+        self.scripts.append(process)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+        finally:
+            self.scripts.remove(process)
+        if process.returncode:
+            raise RuntimeError(f"child failed:\n{stderr[-3000:]}")
+        return stdout
 
     def _spawn(self, args: list[str], name: str) -> subprocess.Popen:
         log = open(self.log_dir / f"kanal-{name}.log", "ab")  # noqa: SIM115
@@ -233,6 +246,9 @@ class Cluster:
         return sum(self.is_alive(pid) for pid in self.workers.values())
 
     def stop(self) -> None:
+        for script in list(self.scripts):
+            with contextlib.suppress(ProcessLookupError):
+                script.kill()
         pids = list(self.workers.values())
         if self.relay is not None and self.relay.poll() is None:
             pids.append(self.relay.pid)
