@@ -47,13 +47,10 @@ from cms.events import Event
 from cms.events.visibility import envelopes
 
 from .. import http
-from . import policy, signing
 from .delivery import (
-    KEPT_RESPONSE_CHARS,
-    MAX_RESPONSE_BYTES,
-    AttemptResult,
     lease_duration,
     note_endpoint_outcomes,
+    post_signed,
     verdict,
 )
 from .models import Delivery, DeliveryStatus, WebhookEndpoint
@@ -230,47 +227,6 @@ def bodies_for(batch: Batch) -> dict[int, bytes]:
 # -- send and record ------------------------------------------------------------------------
 
 
-def send_one(
-    session: http.Session, endpoint: WebhookEndpoint, webhook_id: str, body: bytes
-) -> AttemptResult:
-    now = timezone.now()
-    headers = {
-        "Content-Type": "application/json",
-        **signing.signed_headers(
-            endpoint.signing_secrets(now), webhook_id, int(now.timestamp()), body
-        ),
-    }
-    try:
-        response = http.request(
-            "POST",
-            endpoint.url,
-            headers=headers,
-            data=body,
-            connect_timeout=policy.CONNECT_TIMEOUT,
-            total_timeout=policy.TOTAL_TIMEOUT,
-            max_bytes=MAX_RESPONSE_BYTES,
-            max_redirects=0,
-            session=session,
-        )
-    except http.UnsafeURLError as exc:
-        return AttemptResult(None, None, f"Refused by the address check: {exc}")
-    except http.HttpError as exc:
-        return AttemptResult(None, None, f"{type(exc).__name__}: {exc}")
-    error = ""
-    if 300 <= response.status < 400:
-        location = response.headers.get("Location", "")
-        error = f"Redirect ({response.status}) to {location!r} not followed; update the URL."
-    elif not response.ok:
-        error = f"HTTP {response.status}"
-    return AttemptResult(
-        response.status,
-        round(response.elapsed * 1000),
-        error,
-        response.body[:KEPT_RESPONSE_CHARS].decode("utf-8", "replace"),
-        response.headers.get("Retry-After"),
-    )
-
-
 @dataclass
 class BatchReport:
     attempted: int = 0
@@ -308,7 +264,9 @@ def send_batch(batch: Batch, session: http.Session) -> BatchReport:
         if updated and time.monotonic() - flushed >= verdict_every:
             record_batch(batch, updated)  # a long batch: bound what a crash would re-send
             updated, flushed = [], time.monotonic()
-        result = send_one(session, batch.endpoint, delivery.webhook_id, bodies[delivery.pk])
+        result = post_signed(
+            batch.endpoint, delivery.webhook_id, bodies[delivery.pk], session=session
+        )
         now = timezone.now()
         outcome, fields = verdict(delivery.attempts, result, now)
         fields.setdefault("delivered_at", delivery.delivered_at)

@@ -98,13 +98,22 @@ def claim(delivery_id: int) -> Claim | None:
 
 def send(delivery: Delivery) -> AttemptResult:
     """POST the signed body through the safe client (URL checked again here)."""
-    endpoint = delivery.endpoint
-    body = delivery.body()
+    return post_signed(delivery.endpoint, delivery.webhook_id, delivery.body())
+
+
+def post_signed(
+    endpoint: WebhookEndpoint,
+    webhook_id: str,
+    body: bytes,
+    session: http.Session | None = None,
+) -> AttemptResult:
+    """Sign ``body`` for ``endpoint`` (Standard Webhooks headers) and POST it through the safe
+    client, on ``session``'s keep-alive connections when given (the batch drain)."""
     now = timezone.now()
     headers = {
         "Content-Type": "application/json",
         **signing.signed_headers(
-            endpoint.signing_secrets(now), delivery.webhook_id, int(now.timestamp()), body
+            endpoint.signing_secrets(now), webhook_id, int(now.timestamp()), body
         ),
     }
     try:
@@ -117,6 +126,7 @@ def send(delivery: Delivery) -> AttemptResult:
             total_timeout=policy.TOTAL_TIMEOUT,
             max_bytes=MAX_RESPONSE_BYTES,
             max_redirects=0,
+            session=session,
         )
     except http.UnsafeURLError as exc:
         return AttemptResult(None, None, f"Refused by the address check: {exc}")
